@@ -1,0 +1,91 @@
+"""Command line: `build.py build | check`. Thin: parse arguments, call the pipeline, print."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__, pipeline
+from .diagnostics import BuildFailed
+
+DESCRIPTION = """\
+Build the bilingual district yearbook from content/ into a static site.
+
+  build   validate everything, render every page in every language, index
+          search, and replace the output folder (only if all of it worked)
+  check   validate everything and report problems; writes nothing
+
+Errors name file:line:col and say how to fix them; the exit code is 1 when
+there are errors (or warnings, with --strict)."""
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def common(sub):
+        sub.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
+                         help="site configuration (default: config.yaml)")
+        sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+        sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+
+    build = commands.add_parser("build", help="build the site into the output folder",
+                                description="Build the site into the output folder (config: output_dir).")
+    common(build)
+    build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+
+    check = commands.add_parser("check", help="validate content, config and templates; write nothing",
+                                description="Validate content, config and templates; write nothing.")
+    common(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="json: machine-readable list of problems on stdout")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    report = pipeline.BuildReport()
+    try:
+        if args.command == "build":
+            pipeline.build(args.config, report, with_search=False if args.no_search else None)
+        else:
+            pipeline.validate(args.config, report)
+    except BuildFailed:
+        pass
+    diags = report.diagnostics
+    if getattr(args, "format", "text") == "json":
+        print(diags.format_json())
+    elif diags.items:
+        print(diags.format_text(), file=sys.stderr)
+    failed = bool(diags.errors) or (args.strict and bool(diags.warnings))
+    if not args.quiet and getattr(args, "format", "text") == "text":
+        print(summary(args.command, report, failed, args.strict), file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bool) -> str:
+    diags = report.diagnostics
+    counts = f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s)"
+    times = " · ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
+    total = sum(seconds for _, seconds in report.timings)
+    if failed:
+        why = " (warnings fail with --strict)" if strict and not diags.errors else ""
+        kept = "; the previous site is untouched" if command == "build" else ""
+        return f"{command} failed: {counts}{why}{kept}."
+    site = report.site
+    pages = [p for p in site.pages.values()] if site else []
+    default = site.config.default_language if site else ""
+    source_pages = [p for p in pages if p.lang == default]
+    entries = sum(len(p.entries) for p in source_pages)
+    tables = len(site.tables) if site else 0
+    figures = sum(len(p.meta.get("figures") or []) for p in source_pages)
+    if command == "check":
+        return (f"check ok: {len(source_pages)} pages, {entries} entries, {tables} tables, {figures} figures; "
+                f"{counts} in {total:.2f}s ({times})")
+    per_lang = ", ".join(f"{lang} {n}" for lang, n in report.pages_per_language.items())
+    search = f", {report.indexed_pages} pages indexed" if report.indexed_pages else ""
+    out = site.config.output_dir.name
+    return (f"built {out}/: pages {per_lang}; {entries} entries, {tables} tables, {figures} figures{search}; "
+            f"{counts} in {total:.2f}s ({times})")

@@ -1,0 +1,119 @@
+"""config.yaml: the declared schema and `load_config`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostics, Location, suggest
+from .schema import Bool, Dict, List, Map, Str, validate
+from .yamldoc import parse_yaml
+
+LANGUAGE = Map({
+    "code": Str("BCP 47 code written to <html lang>, e.g. zh-CN or en", required=True),
+    "prefix": Str("URL prefix of this edition, e.g. zh → /zh/…", required=True),
+    "name": Str("name of the language in itself, shown in the language switch", required=True),
+})
+
+CONFIG_SCHEMA = Map({
+    "title": Dict(Str(), "site title per language key, e.g. {zh: 拱墅年鉴, en: Gongshu Yearbook}", required=True),
+    "description": Dict(Str(), "one-sentence description per language key (meta description)", default=dict),
+    "base_url": Str("public URL of the site root, e.g. https://example.org/yearbook/ (links use its path)", default="/"),
+    "default_language": Str("language key of the source text; other languages translate it", required=True),
+    "languages": Dict(LANGUAGE, "language key → {code, prefix, name}", required=True),
+    "content_dir": Str("folder of Markdown sources, relative to config.yaml", default="content"),
+    "templates_dir": Str("folder of Jinja templates", default="templates"),
+    "static_dir": Str("folder of static assets copied to the output", default="static"),
+    "output_dir": Str("folder the site is written to; replaced only by a successful build", default="public"),
+    "search": Bool("build the Pagefind search index", default=True),
+    "volumes": List(Str(), "volume folders in the order shown on the home page (newest first)", default=list),
+})
+
+
+@dataclass(frozen=True)
+class Language:
+    key: str
+    code: str
+    prefix: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    file: str
+    title: dict
+    description: dict
+    base_url: str
+    base_path: str          # "/" or "/sub/": prefix of every generated link
+    default_language: str
+    languages: tuple        # Language, default language first
+    content_dir: Path
+    templates_dir: Path
+    static_dir: Path
+    output_dir: Path
+    search: bool
+    volumes: tuple
+
+    def language(self, key: str) -> Language:
+        return next(lang for lang in self.languages if lang.key == key)
+
+    @property
+    def language_keys(self) -> tuple:
+        return tuple(lang.key for lang in self.languages)
+
+
+def load_config(path: Path, diags: Diagnostics) -> Config | None:
+    """Read and validate config.yaml; None (with diagnostics) when it is unusable."""
+    root = path.parent.resolve()
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        diags.error(Location(name), "config file not found",
+                    "run build.py from the project folder, or pass --config PATH")
+        return None
+    doc = parse_yaml(text, name, diags)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        diags.error(Location(name, 1, 1), "config.yaml must be a mapping of settings", "see README.md, 'Configuration'")
+        return None
+    before = len(diags.errors)
+    raw = validate(doc.data, CONFIG_SCHEMA, doc, diags)
+    languages = raw["languages"] or {}
+    default = raw["default_language"]
+    if default and languages and default not in languages:
+        diags.error(doc.where("default_language"), f"default_language '{default}' is not in languages",
+                    suggest(default, languages) or f"use one of: {', '.join(languages)}")
+    prefixes = {}
+    for key, lang in languages.items():
+        if not lang:
+            continue
+        if lang["prefix"] in prefixes:
+            diags.error(doc.where("languages", key, "prefix"), f"prefix '{lang['prefix']}' is used by '{prefixes[lang['prefix']]}' too",
+                        "give every language its own URL prefix")
+        prefixes[lang["prefix"]] = key
+    for field_name in ("title",):
+        for key in languages:
+            if key not in (raw[field_name] or {}):
+                diags.error(doc.where(field_name), f"'{field_name}' has no text for language '{key}'",
+                            f"add '{key}: …' under '{field_name}'")
+    for key in raw["title"] or {}:
+        if languages and key not in languages:
+            diags.error(doc.where("title", key, key=True), f"'title' names unknown language '{key}'",
+                        suggest(key, languages) or "remove it or add the language")
+    if len(diags.errors) > before:
+        return None
+    ordered = sorted(languages.items(), key=lambda kv: kv[0] != default)
+    base_path = urlsplit(raw["base_url"]).path or "/"
+    if not base_path.endswith("/"):
+        base_path += "/"
+    return Config(
+        root=root, file=name, title=raw["title"], description=raw["description"] or {},
+        base_url=raw["base_url"], base_path=base_path, default_language=default,
+        languages=tuple(Language(k, v["code"], v["prefix"], v["name"]) for k, v in ordered),
+        content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
+        static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
+        search=raw["search"], volumes=tuple(raw["volumes"]),
+    )

@@ -1,0 +1,190 @@
+"""Data files beside the Markdown: the department registry and numbered tables."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import Diagnostics, Location, relpath, suggest
+from .schema import Dict, Int, List, Map, Str, validate
+from .yamldoc import parse_yaml
+
+REGISTRY_FILE = "_data/departments.yaml"
+KINDS = ("leadership", "discipline", "judicial", "party", "government", "mass", "park", "hq",
+         "enterprise", "vertical", "military", "street", "office")
+
+DEPARTMENT_SCHEMA = Map({
+    "id": Str("stable ASCII id used in front matter and URLs, e.g. data-bureau", required=True),
+    "name": Dict(Str(), "name per language key, e.g. {zh: 区数据局, en: …}", required=True),
+    "aliases": List(Str(), "other printed forms of the name", default=list),
+    "kind": Str("kind of body", required=True, choices=KINDS),
+    "order": Int("protocol order in listings", default=999),
+    "notes": List(Str(), "uncertain identities, typos kept as printed", default=list),
+})
+
+def table_schema(languages) -> Map:
+    """Schema of ID.table.yaml; column labels are keyed by the configured languages."""
+    column = Map({"key": Str("TSV column key", required=True)} | {k: Str(f"column label in {k}") for k in languages})
+    return Map({
+    "number": Int("print number of the table in the volume (表4 → 4)", required=True),
+    "title": Dict(Str(), "title per language key", required=True),
+    "columns": List(column, "columns in order", required=True),
+    "parts": List(Map({"label": Str("label as printed, e.g. 续表4", required=True),
+                       "rows": Int("number of rows printed in this part", required=True)}),
+                  "print split (表4 + 续表4)", default=list),
+    "source": Dict(Str(), "provenance: seed, lines", default=dict),
+    "notes": List(Str(), "oddities kept as printed", default=list),
+    })
+
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+@dataclass
+class Department:
+    id: str
+    name: dict
+    aliases: list
+    kind: str
+    order: int
+    notes: list
+    where: Location
+
+
+@dataclass
+class Registry:
+    departments: dict = field(default_factory=dict)   # id → Department
+    by_name: dict = field(default_factory=dict)       # any printed name → id
+
+    def get(self, dept_id: str) -> Department | None:
+        return self.departments.get(dept_id)
+
+    def check_ref(self, dept_id: str, where: Location, diags: Diagnostics) -> bool:
+        """Report an unknown department id with the nearest id (or the id of a name)."""
+        if dept_id in self.departments:
+            return True
+        if dept_id in self.by_name:
+            hint = f"'{dept_id}' is a name; use its id '{self.by_name[dept_id]}'"
+        else:
+            hint = suggest(dept_id, self.departments) or f"add it to content/{REGISTRY_FILE}"
+        diags.error(where, f"unknown department id '{dept_id}'", hint)
+        return False
+
+
+def load_registry(config: Config, diags: Diagnostics) -> Registry:
+    """Read content/_data/departments.yaml (an empty registry when absent)."""
+    registry = Registry()
+    path = config.content_dir / REGISTRY_FILE
+    if not path.exists():
+        return registry
+    file = relpath(path, config.root)
+    doc = parse_yaml(path.read_text(encoding="utf-8"), file, diags)
+    if doc is None:
+        return registry
+    records = validate(doc.data, List(DEPARTMENT_SCHEMA), doc, diags, name="departments")
+    for index, record in enumerate(records or []):
+        if not record or not record.get("id"):
+            continue
+        where = doc.where(index, "id")
+        dept_id = record["id"]
+        if not re.match(ID_PATTERN, dept_id):
+            diags.error(where, f"department id '{dept_id}' must be lowercase ASCII letters, digits and '-'",
+                        "e.g. data-bureau")
+        if dept_id in registry.departments:
+            diags.error(where, f"duplicate department id '{dept_id}'", "give each body its own id",
+                        related=[registry.departments[dept_id].where])
+            continue
+        missing = [lang for lang in config.language_keys if lang not in record["name"]]
+        if missing:
+            diags.error(doc.where(index, "name"), f"department '{dept_id}' has no name in {', '.join(missing)}",
+                        f"add {missing[0]}: … under name")
+        department = Department(dept_id, record["name"], record["aliases"], record["kind"], record["order"],
+                                record["notes"], where)
+        registry.departments[dept_id] = department
+        for printed in [*record["name"].values(), *record["aliases"]]:
+            other = registry.by_name.get(printed)
+            if other and other != dept_id:
+                diags.error(where, f"name '{printed}' of '{dept_id}' is also a name of '{other}'",
+                            "a printed name must identify one body; keep uncertain identities as separate names")
+            registry.by_name.setdefault(printed, dept_id)
+    return registry
+
+
+@dataclass
+class Table:
+    """A numbered table: definition from ID.table.yaml, rows per language from ID.LANG.tsv."""
+
+    id: str
+    folder: Path
+    file: str
+    number: int
+    title: dict
+    columns: list          # [{key, <lang>: label}]
+    parts: list
+    source: dict
+    notes: list
+    rows: dict             # lang → list of dict rows
+
+
+def load_tables(config: Config, diags: Diagnostics) -> dict:
+    """Every ID.table.yaml under content/, keyed by (folder, id)."""
+    tables = {}
+    for path in sorted(config.content_dir.rglob("*.table.yaml")):
+        file = relpath(path, config.root)
+        doc = parse_yaml(path.read_text(encoding="utf-8"), file, diags)
+        if doc is None:
+            continue
+        raw = validate(doc.data, table_schema(config.language_keys), doc, diags)
+        table_id = path.name[: -len(".table.yaml")]
+        table = Table(table_id, path.parent, file, raw["number"], raw["title"] or {}, raw["columns"] or [],
+                      raw["parts"], raw["source"], raw["notes"], {})
+        keys = [c["key"] for c in table.columns if c]
+        for lang in config.language_keys:
+            csv_path = path.parent / f"{table_id}.{lang}.tsv"
+            if csv_path.exists():
+                table.rows[lang] = read_rows(csv_path, keys, relpath(csv_path, config.root), diags)
+        default_rows = table.rows.get(config.default_language)
+        if default_rows is None:
+            diags.error(Location(file), f"table '{table_id}' has no rows file {table_id}.{config.default_language}.tsv",
+                        "add the TSV beside the .table.yaml; its first row names the columns")
+        elif table.parts and sum(p["rows"] or 0 for p in table.parts) != len(default_rows):
+            printed = " + ".join(f"{p['label']} {p['rows']}" for p in table.parts)
+            diags.error(doc.where("parts"), f"the print parts ({printed}) do not add up to the {len(default_rows)} rows in "
+                        f"{table_id}.{config.default_language}.tsv", "correct the row counts of the parts")
+        for lang, rows in table.rows.items():
+            if default_rows is not None and lang != config.default_language and len(rows) != len(default_rows):
+                diags.error(Location(relpath(path.parent / f"{table_id}.{lang}.tsv", config.root)),
+                            f"{len(rows)} rows, but the {config.default_language} table has {len(default_rows)}",
+                            "a translation has the same rows in the same order")
+        tables[(path.parent, table_id)] = table
+    return tables
+
+
+def read_rows(path: Path, keys: list | None, file: str, diags: Diagnostics) -> list:
+    """Rows of a UTF-8 TSV file as dicts; the header must be exactly `keys` when given.
+
+    Tab-separated, no quoting: cells never contain tabs or line breaks, and
+    Chinese text is full of commas and ASCII quotes that CSV would mangle.
+    """
+    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    header = lines[0].rstrip("\r").split("\t") if lines and lines[0].strip() else None
+    if header is None:
+        diags.error(Location(file, 1, 1), "the first row must name the columns", "e.g. session<TAB>date<TAB>topics")
+        return []
+    if keys is not None and header != keys:
+        diags.error(Location(file, 1, 1), f"columns {header} do not match the declared columns {keys}",
+                    "make the first row list the column keys of the .table.yaml, in order, separated by tabs")
+        return []
+    rows = []
+    for line_no, line in enumerate(lines[1:], start=2):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        values = line.split("\t")
+        if len(values) != len(header):
+            diags.error(Location(file, line_no, 1), f"{len(values)} cells, expected {len(header)}",
+                        "separate cells with exactly one tab; a cell may not contain a tab")
+            continue
+        rows.append(dict(zip(header, values)) | {"_line": line_no})
+    return rows

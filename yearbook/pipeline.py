@@ -1,0 +1,122 @@
+"""The build, as a list of steps. Everything is gathered and validated before
+anything is written; writing goes to a staging folder that replaces the
+output only when every step succeeded."""
+from __future__ import annotations
+
+import time
+from html import escape
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import output, search
+from .config import Config, load_config
+from .data import load_registry, load_tables
+from .diagnostics import BuildFailed, Diagnostics, Location
+from .markdown import render_markdown
+from .parallel import map_items
+from .render import Renderer, is_cjk, load_strings, render_one
+from .site import Site, assemble_site, attach_markdown, validate_references
+from .sources import load_sources
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts for the summary line and the time of each step."""
+
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    timings: list = field(default_factory=list)    # (step, seconds)
+    site: Site | None = None
+    pages_per_language: dict = field(default_factory=dict)
+    indexed_pages: int = 0
+
+    @contextmanager
+    def step(self, name: str):
+        start = time.perf_counter()
+        yield
+        self.timings.append((name, time.perf_counter() - start))
+
+    def stop_on_errors(self) -> None:
+        if self.diagnostics.errors:
+            raise BuildFailed(self.diagnostics)
+
+
+def _markdown_job(brackets_by_lang: dict, source) -> tuple:
+    return source.file, render_markdown(source.body, source.key, source.path.name.startswith("index."),
+                                        brackets_by_lang[source.lang])
+
+
+def validate(config_path: Path, report: BuildReport) -> tuple[Config, Site, dict]:
+    """Steps shared by check and build: read, parse and validate everything."""
+    diags = report.diagnostics
+    with report.step("config"):
+        config = load_config(config_path, diags)
+    report.stop_on_errors()
+    with report.step("read"):
+        sources = load_sources(config, diags)
+        registry = load_registry(config, diags)
+        tables = load_tables(config, diags)
+    with report.step("assemble"):
+        site = assemble_site(config, sources, registry, tables, diags)
+        report.site = site
+    report.stop_on_errors()
+    with report.step("markdown"):
+        brackets = {lang.key: is_cjk(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
+        results = dict(map_items(_markdown_job, brackets, sources))
+    with report.step("validate"):
+        attach_markdown(site, results, diags)
+        validate_references(site, results, diags)
+        strings = load_strings(site, diags)
+        output.check_output_dir(config, diags)
+    report.stop_on_errors()
+    return config, site, strings
+
+
+def build(config_path: Path, report: BuildReport, with_search: bool | None = None) -> BuildReport:
+    """Validate, render into a staging folder, index, then swap it into place."""
+    config, site, strings = validate(config_path, report)
+    diags = report.diagnostics
+    staging = None
+    try:
+        with report.step("render"):
+            staging = output.new_staging(config)
+            renderer = Renderer.create(site, strings)
+            items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
+            for out_path, problems in map_items(render_one, renderer, items):
+                for file, line, message, hint in problems:
+                    diags.error(Location(_template_file(config, file), line or 0, 1 if line else 0), message, hint)
+            _write_root_redirect(config, staging)
+        report.stop_on_errors()
+        with report.step("static"):
+            output.copy_static(config, staging)
+        if config.search if with_search is None else with_search:
+            with report.step("search"):
+                report.indexed_pages = search.build_index(staging, diags, config.file)
+            report.stop_on_errors()
+        with report.step("swap"):
+            output.swap_into_place(config, staging)
+            staging = None
+    finally:
+        output.discard(staging)  # only reached with a staging dir when a step failed
+    for lang in config.language_keys:
+        report.pages_per_language[lang] = sum(1 for (_, page_lang) in site.pages if page_lang == lang)
+    return report
+
+
+def _template_file(config: Config, file: str) -> str:
+    path = Path(file)
+    try:
+        return path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return f"{config.templates_dir.name}/{file}" if not path.is_absolute() else file
+
+
+def _write_root_redirect(config: Config, staging: Path) -> None:
+    """/ sends readers to the default language's home (a static site cannot negotiate)."""
+    target = f"{config.base_path}{config.languages[0].prefix}/"
+    title = escape(config.title[config.default_language])
+    html = (f'<!doctype html>\n<html lang="{config.languages[0].code}"><head><meta charset="utf-8">'
+            f'<title>{title}</title>'
+            f'<meta http-equiv="refresh" content="0; url={target}"><link rel="canonical" href="{target}"></head>'
+            f'<body><p><a href="{target}">{title}</a></p></body></html>\n')
+    (staging / "index.html").write_text(html, encoding="utf-8")

@@ -1,0 +1,239 @@
+"""Jinja templates → HTML pages. Templates get plain view data built here, so
+they stay declarative: no lookups, no URL arithmetic in Jinja."""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .diagnostics import Diagnostics, Location, relpath
+from .markdown import LINK_PLACEHOLDER
+from .pages import Page
+from .site import Site
+from .yamldoc import parse_yaml
+
+STRINGS_DIR = "i18n"
+PLACEHOLDER = re.compile(r"<!--yb:(table|figure):([a-z0-9-]+)-->\n?")
+SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"]*)"')
+
+
+def is_cjk(code: str) -> bool:
+    return code.lower().startswith(("zh", "ja"))
+
+
+def load_strings(site: Site, diags: Diagnostics) -> dict:
+    """UI strings per language from templates/i18n/LANG.yaml; every key in every language."""
+    config = site.config
+    strings = {}
+    for lang in config.language_keys:
+        path = config.templates_dir / STRINGS_DIR / f"{lang}.yaml"
+        file = relpath(path, config.root)
+        if not path.exists():
+            diags.error(Location(file), f"UI strings for '{lang}' are missing", f"add {file} (copy the {config.default_language} file and translate it)")
+            continue
+        doc = parse_yaml(path.read_text(encoding="utf-8"), file, diags)
+        if doc is not None:
+            strings[lang] = (doc.data or {}, doc)
+    reference = set().union(*(set(data) for data, _ in strings.values())) if strings else set()
+    for lang, (data, doc) in strings.items():
+        for key in sorted(reference - set(data)):
+            diags.error(Location(doc.file, 1, 1), f"UI string '{key}' is missing",
+                        f"add '{key}: …' in {lang}; every language file has the same keys")
+    return {lang: data for lang, (data, _) in strings.items()}
+
+
+@dataclass
+class Renderer:
+    """Everything a worker needs to turn a page into HTML."""
+
+    site: Site
+    env: jinja2.Environment
+    strings: dict
+    position: dict  # key → index in reading order
+
+    @classmethod
+    def create(cls, site: Site, strings: dict) -> "Renderer":
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(site.config.templates_dir)),
+            autoescape=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        env.filters["groupby_consecutive"] = groupby_consecutive
+        return cls(site, env, strings, {key: i for i, key in enumerate(site.order)})
+
+    # --- view data -------------------------------------------------------
+
+    def link(self, key: str, lang: str) -> dict | None:
+        page = self.site.page(key, lang)
+        if page is None:
+            return None
+        return {"title": page.title, "url": page.url, "fallback": not page.translated,
+                "lang": self.site.config.language(page.source.lang).code}
+
+    def department(self, dept_id: str, lang: str) -> dict:
+        dept = self.site.registry.get(dept_id)
+        name = (dept.name.get(lang) or dept.name.get(self.site.config.default_language)) if dept else dept_id
+        return {"id": dept_id, "name": name}
+
+    def context(self, page: Page) -> dict:
+        site, config, lang = self.site, self.site.config, page.lang
+        node = page.node
+        ancestors = []
+        key = node.parent
+        while key is not None:
+            ancestors.insert(0, self.link(key, lang))
+            key = site.nodes[key].parent
+        volume = site.nodes.get(node.volume) if node.volume else None
+        return {
+            "page": page,
+            "meta": page.meta,
+            "lang": config.language(lang),
+            "text_lang": config.language(page.source.lang).code,
+            "t": self.strings[lang],
+            "site_title": config.title[lang],
+            "site_description": config.description.get(lang, ""),
+            "root": config.base_path,
+            "home": self.link("", lang),
+            "breadcrumbs": ancestors,
+            "alternates": [dict(self.link(node.key, other.key), code=other.code, name=other.name,
+                                key=other.key, current=other.key == lang) for other in config.languages],
+            "nav": self.volume_nav(page, volume),
+            "volume": self.link(volume.key, lang) | {"meta": volume.meta} if volume else None,
+            "children": [self.link(k, lang) | {"node": site.nodes[k]} for k in node.children],
+            "prev": self.neighbour(page, -1),
+            "next": self.neighbour(page, +1),
+            "volumes": [self.link(v.key, lang) | {"meta": v.meta} for v in site.volumes()],
+            "body": Markup(self.body(page)),
+            "dept": lambda dept_id: self.department(dept_id, lang),
+            "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
+        }
+
+    def volume_nav(self, page: Page, volume) -> list:
+        """The volume's table of contents: every chapter, and the current chapter's sections."""
+        if volume is None:
+            return []
+        trail = set()
+        key = page.node.key
+        while key is not None:
+            trail.add(key)
+            key = self.site.nodes[key].parent
+        items = []
+        for child in self.site.children(volume):
+            item = self.link(child.key, page.lang) | {"current": child.key == page.node.key, "open": child.key in trail,
+                                                         "children": []}
+            if child.key in trail:
+                item["children"] = [self.link(k, page.lang) | {"current": k == page.node.key} for k in child.children]
+            items.append(item)
+        return items
+
+    def neighbour(self, page: Page, step: int) -> dict | None:
+        """Previous or next page in reading order, within the same volume."""
+        order = self.site.order
+        if not page.node.volume:
+            return None
+        index = self.position[page.node.key]
+        other = index + step
+        if 0 <= other < len(order) and self.site.nodes[order[other]].volume == page.node.volume \
+                and self.site.nodes[order[other]].type != "volume":
+            return self.link(order[other], page.lang)
+        return None
+
+    def body(self, page: Page) -> str:
+        """Markdown HTML with tables, figures and site links filled in."""
+        html = page.body_html
+        if "<!--yb:" in html:
+            html = PLACEHOLDER.sub(lambda m: self.partial(page, m.group(1), m.group(2)), html)
+        if page.meta.get("authors"):
+            html = self.with_bylines(page, html)
+        if LINK_PLACEHOLDER in html:
+            def resolve(match):
+                target = self.site.page(match.group(1), page.lang)
+                url = target.url if target else "#"
+                return f'href="{url}#{match.group(2)}"' if match.group(2) else f'href="{url}"'
+            html = SITE_LINK.sub(resolve, html)
+        return html
+
+    def with_bylines(self, page: Page, html: str) -> str:
+        """Each attribution after the last entry of its run, where print puts it."""
+        t = self.strings[page.lang]
+        ids = [entry.id for entry in page.entries]
+        before: dict = {}   # id of the entry that follows the run (None: end of page) → bylines
+        for run in page.meta["authors"]:
+            last = run["to"] or run["from"]
+            if last not in ids:
+                continue
+            following = ids[ids.index(last) + 1] if ids.index(last) + 1 < len(ids) else None
+            names = escape(t["byline_separator"].join(run["names"]))
+            before.setdefault(following, []).append(
+                f'<p class="byline">{escape(t["byline_open"])}<span lang="zh-CN">{names}</span>{escape(t["byline_close"])}</p>\n')
+        for following, bylines in before.items():
+            if following is None:
+                html += "".join(bylines)
+            else:
+                heading = f'<h2 id="{following}" class="entry">'
+                html = html.replace(heading, "".join(bylines) + heading, 1)
+        return html
+
+    def partial(self, page: Page, kind: str, ident: str) -> str:
+        config = self.site.config
+        if kind == "table":
+            table = self.site.tables[(page.source.folder, ident)]
+            rows = table.rows.get(page.lang)
+            fallback = rows is None
+            rows = rows if rows is not None else table.rows.get(config.default_language, [])
+            return self.env.get_template("partials/table.html").render(
+                table=table, rows=rows, fallback=fallback, lang=config.language(page.lang),
+                title=table.title.get(page.lang) or table.title.get(config.default_language, ""),
+                labels=[c.get(page.lang) or c.get(config.default_language) or c["key"] for c in table.columns],
+                t=self.strings[page.lang])
+        figure = next(f for f in page.meta.get("figures") or [] if f and f["id"] == ident)
+        credit = figure.get("credit") or {}
+        return self.env.get_template("partials/figure.html").render(
+            figure=figure, lang=config.language(page.lang), t=self.strings[page.lang],
+            credit_name=self.department(credit["department"], page.lang)["name"] if credit.get("department") else "",
+            number=[f["id"] for f in page.node.meta.get("figures") or [] if f].index(ident) + 1)
+
+    # --- rendering -------------------------------------------------------
+
+    def render(self, page: Page) -> str:
+        template = self.env.get_template(f"{page.type}.html")
+        return template.render(self.context(page))
+
+
+def groupby_consecutive(rows: list, column: str) -> list:
+    """Runs of rows with the same value in `column`, in order: [{label, rows}]."""
+    groups: list = []
+    for row in rows:
+        label = row.get(column, "")
+        if not groups or groups[-1]["label"] != label:
+            groups.append({"label": label, "rows": []})
+        groups[-1]["rows"].append(row)
+    return groups
+
+
+def render_one(renderer: Renderer, item) -> tuple:
+    """Worker entry: render page `item` = (key, lang), write it; return (out_path, problems)."""
+    key, lang, staging = item
+    page = renderer.site.pages[(key, lang)]
+    try:
+        html = renderer.render(page)
+    except jinja2.TemplateSyntaxError as exc:
+        return page.out_path, [(exc.filename or exc.name or "template", exc.lineno, f"template syntax: {exc.message}",
+                                "fix the Jinja syntax at this line")]
+    except Exception as exc:  # noqa: BLE001 — turned into a diagnostic naming the template line
+        return page.out_path, [_template_problem(exc, page)]
+    target = Path(staging) / page.out_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    return page.out_path, []
+
+
+def _template_problem(exc: Exception, page: Page) -> tuple:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    where, line = (frames[-1].filename, frames[-1].lineno) if frames else ("template", 0)
+    return (where, line, f"{type(exc).__name__}: {exc} (while rendering {page.source.file} in {page.lang})",
+            "fix the template, or add the missing value to the page's front matter")

@@ -1,0 +1,358 @@
+"""From sources to a validated Site: the page tree, translations linked, references checked.
+
+Two passes, because entries live in Markdown: `assemble_site` builds the tree
+from front matter alone; after the Markdown pass, `attach_markdown` adds the
+entries and `validate_references` checks everything that points at something.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from .config import Config
+from .data import Registry, read_rows
+from .diagnostics import Diagnostics, Location, relpath, suggest
+from .markdown import MarkdownResult
+from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
+from .schema import validate
+from .sources import Source
+
+
+@dataclass
+class Site:
+    config: Config
+    registry: Registry
+    tables: dict                                   # (folder, id) → Table
+    nodes: dict = field(default_factory=dict)      # key → Node
+    pages: dict = field(default_factory=dict)      # (key, lang) → Page
+    order: list = field(default_factory=list)      # keys in reading order (depth first)
+    task_rows: dict = field(default_factory=dict)  # (key, lang) → rows of a tasks page
+
+    def page(self, key: str, lang: str) -> Page | None:
+        return self.pages.get((key, lang))
+
+    def children(self, node: Node) -> list:
+        return [self.nodes[k] for k in node.children]
+
+    def volumes(self) -> list:
+        """Volume nodes in the configured order, then newest edition first."""
+        found = [n for n in self.nodes.values() if n.type == "volume"]
+        configured = {name: i for i, name in enumerate(self.config.volumes)}
+        return sorted(found, key=lambda n: (configured.get(n.key, len(configured)), -n.meta.get("edition_year", 0), n.key))
+
+
+def page_url(config: Config, lang: str, key: str) -> str:
+    prefix = config.language(lang).prefix
+    return f"{config.base_path}{prefix}/{key}/" if key else f"{config.base_path}{prefix}/"
+
+
+def page_out_path(config: Config, lang: str, key: str) -> str:
+    prefix = config.language(lang).prefix
+    return f"{prefix}/{key}/index.html" if key else f"{prefix}/index.html"
+
+
+def parent_key(key: str, is_index: bool) -> str | None:
+    if key == "":
+        return None
+    return posixpath.dirname(key) if is_index else posixpath.dirname(key)
+
+
+def assemble_site(config: Config, sources: list, registry: Registry, tables: dict, diags: Diagnostics) -> Site:
+    """The page tree from front matter: one Node per key, one Page per key and language."""
+    site = Site(config, registry, tables)
+    by_key: dict = {}
+    for source in sources:
+        by_key.setdefault(source.key, {})[source.lang] = source
+    default = config.default_language
+    for key, per_lang in sorted(by_key.items()):
+        origin = per_lang.get(default)
+        if origin is None:
+            other = next(iter(per_lang.values()))
+            expected = other.file.replace(f".{other.lang}.md", f".{default}.md")
+            diags.error(Location(other.file), f"translation without a source: there is no {expected}",
+                        f"add {expected} (the {default} text), or rename this file if it is the source")
+            continue
+        meta = _validated_front_matter(origin, diags)
+        if meta is None:
+            continue
+        node = Node(key, meta["type"], meta["order"], None, meta=meta, sources=per_lang)
+        site.nodes[key] = node
+        for lang, source in per_lang.items():
+            if lang == default:
+                continue
+            translated = _validated_front_matter(source, diags, expected_type=meta["type"], source_meta=meta)
+            if translated is not None:
+                source.front.data = translated
+    _link_tree(site, diags)
+    _assign_volumes(site, diags)
+    for key in site.order:
+        node = site.nodes[key]
+        for language in config.languages:
+            own = node.sources.get(language.key)
+            shown = own or node.sources[default]
+            meta = dict(node.meta)
+            if own is not None and language.key != default:
+                meta.update({k: v for k, v in own.front.data.items() if k in PER_LANGUAGE_KEYS and v not in (None, [], {})})
+                meta["figures"] = _merge_figures(node.meta.get("figures", []), own.front.data.get("figures") or [])
+            site.pages[(key, language.key)] = Page(node, language.key, shown, own is not None, meta,
+                                                    page_url(config, language.key, key),
+                                                    page_out_path(config, language.key, key))
+    return site
+
+
+def _validated_front_matter(source: Source, diags: Diagnostics, expected_type: str | None = None,
+                            source_meta: dict | None = None) -> dict | None:
+    """Front matter checked against its type's schema; a translation inherits what it leaves out."""
+    data = source.front.data
+    page_type = data.get("type")
+    if expected_type and page_type not in (None, expected_type):
+        diags.error(source.front.where("type"), f"type '{page_type}' differs from the source's type '{expected_type}'",
+                    f"a translation has the same type: write 'type: {expected_type}'")
+        return None
+    if source_meta is not None:
+        for key, value in data.items():
+            if key not in PER_LANGUAGE_KEYS and key != "type" and key in source_meta and value != source_meta[key]:
+                diags.warning(source.front.where(key, key=True), f"'{key}' differs from the source page; the source's value is used",
+                              f"remove '{key}' here: only {', '.join(sorted(PER_LANGUAGE_KEYS))} are per language")
+        inherited = {k: v for k, v in source_meta.items() if k not in PER_LANGUAGE_KEYS and v is not None}
+        data = inherited | {k: v for k, v in data.items() if k in PER_LANGUAGE_KEYS}
+    schema = front_matter_schema(expected_type or str(page_type))
+    before = len(diags.errors)
+    meta = validate(data, schema, source.front, diags)
+    return None if len(diags.errors) > before else meta
+
+
+def _merge_figures(source_figures: list, translated: list) -> list:
+    """Translated captions over the source's figures (credit, image and topic stay)."""
+    captions = {f["id"]: f for f in translated if f}
+    return [f | {k: v for k, v in captions.get(f["id"], {}).items() if v} for f in source_figures]
+
+
+def _link_tree(site: Site, diags: Diagnostics) -> None:
+    """Parent and children of every node; reading order depth first."""
+    for key, node in site.nodes.items():
+        if key == "":
+            continue
+        parent = posixpath.dirname(key)
+        if parent not in site.nodes:
+            source = next(iter(node.sources.values()))
+            folder = relpath(site.config.content_dir / parent, site.config.root) if parent else relpath(site.config.content_dir, site.config.root)
+            diags.error(Location(source.file), f"the folder {folder} has no index page",
+                        f"add {folder}/index.{site.config.default_language}.md with a type and a title")
+            continue
+        node.parent = parent
+        site.nodes[parent].children.append(key)
+    for node in site.nodes.values():
+        node.children.sort(key=lambda k: (site.nodes[k].order, k))
+    if "" not in site.nodes:
+        if site.nodes:
+            diags.error(Location(relpath(site.config.content_dir, site.config.root)), "there is no home page",
+                        f"add {relpath(site.config.content_dir, site.config.root)}/index.{site.config.default_language}.md with 'type: home'")
+        return
+
+    def walk(key: str) -> None:
+        site.order.append(key)
+        for child in site.nodes[key].children:
+            walk(child)
+
+    walk("")
+
+
+def _assign_volumes(site: Site, diags: Diagnostics) -> None:
+    for key in site.order:
+        node = site.nodes[key]
+        if node.type == "volume":
+            node.volume = key
+            meta = node.meta
+            if meta["coverage_year"] > meta["edition_year"]:
+                diags.warning(node.sources[site.config.default_language].front.where("coverage_year"),
+                              f"coverage_year {meta['coverage_year']} is after edition_year {meta['edition_year']}",
+                              "the edition year is on the cover; the coverage year is the year described (usually the one before)")
+        elif node.parent is not None:
+            node.volume = site.nodes[node.parent].volume
+    for name in site.config.volumes:
+        if name not in site.nodes or site.nodes[name].type != "volume":
+            volumes = [n.key for n in site.nodes.values() if n.type == "volume"]
+            diags.error(Location(site.config.file), f"volumes lists '{name}', which is not a volume folder",
+                        suggest(name, volumes) or "remove it, or add content/NAME/index.zh.md with 'type: volume'")
+
+
+def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
+    """Store rendered bodies and entries on the pages; report Markdown problems."""
+    for (key, lang), page in site.pages.items():
+        result: MarkdownResult = results[(page.source.file)]
+        offset = page.source.body_line - 1
+        for severity, line, col, message, hint in result.problems:
+            if not page.translated and lang != site.config.default_language:
+                continue  # a fallback shows the source's text: report it once, for the source
+            report = diags.error if severity == "error" else diags.warning
+            report(Location(page.source.file, line + offset, col), message, hint)
+        page.body_html = result.html
+        entry_meta = page.meta.get("entries") or {}
+        page.entries = [Entry(i, t, line + offset, entry_meta.get(i, {})) for i, t, line in result.entries]
+        page.anchors = set(result.anchors)
+
+
+def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
+    """Ids unique in a volume, runs and figures pointing at real entries, known departments."""
+    default = site.config.default_language
+    seen_ids: dict = {}          # (volume, id) → Location
+    table_numbers: dict = {}     # (volume, number) → Location
+    for key in site.order:
+        node = site.nodes[key]
+        page = site.pages[(key, default)]
+        src = page.source
+        front = src.front
+        registry = site.registry
+        for index, dept in enumerate(node.meta.get("departments") or []):
+            registry.check_ref(dept, front.where("departments", index), diags)
+        if node.type == "summary":
+            registry.check_ref(node.meta["department"], front.where("department"), diags)
+        if node.type == "tasks" and node.meta.get("issuer"):
+            registry.check_ref(node.meta["issuer"], front.where("issuer"), diags)
+        entry_ids = [e.id for e in page.entries]
+        for entry in page.entries:
+            where = Location(src.file, entry.line, 1)
+            first = seen_ids.get((node.volume, entry.id))
+            if first:
+                diags.error(where, f"duplicate entry id '{entry.id}'", "ids are unique in a volume: renumber one of them",
+                            related=[first])
+            else:
+                seen_ids[(node.volume, entry.id)] = where
+        for entry_id, meta in (node.meta.get("entries") or {}).items():
+            if entry_id not in entry_ids:
+                diags.error(front.where("entries", entry_id, key=True), f"metadata for unknown entry '{entry_id}'",
+                            suggest(entry_id, entry_ids) or "the id must match a '## … {#id}' heading of this page")
+            for index, dept in enumerate((meta or {}).get("departments") or []):
+                registry.check_ref(dept, front.where("entries", entry_id, "departments", index), diags)
+        _check_authors(page, entry_ids, diags)
+        _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
+        _check_links(site, page, results[src.file], diags)
+        for lang in site.config.language_keys:
+            if lang != default and (key, lang) in site.pages and site.pages[(key, lang)].translated:
+                _check_translation_entries(site.pages[(key, lang)], entry_ids, diags)
+        if node.type == "tasks":
+            _load_task_rows(site, node, diags)
+
+
+def _check_authors(page: Page, entry_ids: list, diags: Diagnostics) -> None:
+    front = page.source.front
+    covered = set()
+    for index, run in enumerate(page.meta.get("authors") or []):
+        if not run:
+            continue
+        start, end = run["from"], run["to"] or run["from"]
+        for field_name, value in (("from", start), ("to", end)):
+            if value not in entry_ids:
+                diags.error(front.where("authors", index, field_name if run.get(field_name) else "from"),
+                            f"attribution names unknown entry '{value}'",
+                            suggest(value, entry_ids) or "use the id of an entry heading on this page")
+        if start in entry_ids and end in entry_ids:
+            first, last = entry_ids.index(start), entry_ids.index(end)
+            if last < first:
+                diags.error(front.where("authors", index, "to"), f"attribution runs backwards: '{end}' comes before '{start}'",
+                            "'from' is the first entry of the run, 'to' the last")
+            overlap = covered.intersection(entry_ids[first:last + 1])
+            if overlap:
+                diags.error(front.where("authors", index), f"entry '{sorted(overlap)[0]}' is in two attributions",
+                            "each entry belongs to one attribution run")
+            covered.update(entry_ids[first:last + 1])
+    if page.node.type == "section" and page.meta.get("authors") is not None:
+        for entry in page.entries:
+            if entry.id not in covered:
+                diags.warning(Location(page.source.file, entry.line, 1), f"entry '{entry.id}' has no attribution",
+                              "add it to a run under 'authors' in the front matter")
+                break
+
+
+def _check_directives(site: Site, page: Page, result: MarkdownResult, entry_ids: list, numbers: dict, diags) -> None:
+    front = page.source.front
+    offset = page.source.body_line - 1
+    figures = {f["id"]: f for f in page.meta.get("figures") or [] if f}
+    placed = set()
+    for kind, ident, line in result.directives:
+        where = Location(page.source.file, line + offset, 1)
+        if kind == "figure":
+            if ident not in figures:
+                diags.error(where, f"unknown figure '{ident}'",
+                            suggest(ident, figures) or "declare it under 'figures' in the front matter")
+            placed.add(ident)
+        elif kind == "table":
+            table = site.tables.get((page.source.folder, ident))
+            if table is None:
+                diags.error(where, f"unknown table '{ident}'",
+                            f"add {ident}.table.yaml and {ident}.{site.config.default_language}.tsv beside this file")
+                continue
+            first = numbers.get((page.node.volume, table.number))
+            if first and first.path != table.file:
+                diags.error(Location(table.file), f"table number {table.number} is used twice in this volume",
+                            "table numbers run through the volume: renumber one", related=[first])
+            numbers.setdefault((page.node.volume, table.number), Location(table.file))
+    for index, figure in enumerate(page.meta.get("figures") or []):
+        if not figure:
+            continue
+        if figure["id"] not in placed:
+            diags.warning(front.where("figures", index, "id"), f"figure '{figure['id']}' is declared but not placed",
+                          f"add a line '::: figure {figure['id']}' where it belongs in the text")
+        credit = figure.get("credit") or {}
+        if credit.get("department"):
+            site.registry.check_ref(credit["department"], front.where("figures", index, "credit", "department"), diags)
+        if figure.get("topic") and figure["topic"] not in entry_ids:
+            diags.error(front.where("figures", index, "topic"), f"figure topic names unknown entry '{figure['topic']}'",
+                        suggest(figure["topic"], entry_ids) or "use the id of an entry on this page")
+        if figure.get("image") and not (page.source.folder / figure["image"]).is_file():
+            diags.error(front.where("figures", index, "image"), f"image file '{figure['image']}' does not exist",
+                        "put the file beside this page, or remove 'image' to show the caption alone")
+
+
+def _check_links(site: Site, page: Page, result: MarkdownResult, diags: Diagnostics) -> None:
+    offset = page.source.body_line - 1
+    for target, fragment, line in result.links:
+        where = Location(page.source.file, line + offset, 1)
+        target_page = page if target is None else site.pages.get((target, page.lang))
+        if target_page is None:
+            diags.error(where, f"link to a page that does not exist: '{target}'",
+                        suggest(target, [k for k in site.nodes]) or "check the relative path to the .md file")
+            continue
+        if fragment and fragment not in target_page.anchors and target is not None:
+            diags.error(where, f"link to a missing anchor '#{fragment}' in {target_page.source.file}",
+                        suggest(fragment, target_page.anchors) or "use the id of a heading on that page")
+        elif fragment and target is None and fragment not in page.anchors:
+            diags.error(where, f"link to a missing anchor '#{fragment}'",
+                        suggest(fragment, page.anchors) or "use the id of a heading on this page")
+
+
+def _check_translation_entries(page: Page, source_ids: list, diags: Diagnostics) -> None:
+    for entry in page.entries:
+        if entry.id not in source_ids:
+            diags.error(Location(page.source.file, entry.line, 1), f"entry '{entry.id}' is not in the source page",
+                        suggest(entry.id, source_ids) or "a translation uses the entry ids of its source")
+
+
+def _load_task_rows(site: Site, node: Node, diags: Diagnostics) -> None:
+    """Rows of a tasks page per language, with department ids checked."""
+    default = site.config.default_language
+    source = node.sources[default]
+    stem = node.meta["rows"]
+    keys = None
+    for lang in site.config.language_keys:
+        path = source.folder / f"{stem}.{lang}.tsv"
+        if not path.exists():
+            if lang == default:
+                diags.error(source.front.where("rows"), f"rows file {stem}.{lang}.tsv does not exist",
+                            "add the TSV beside this page; its first row names the columns")
+            continue
+        file = relpath(path, site.config.root)
+        rows = read_rows(path, keys, file, diags)
+        site.task_rows[(node.key, lang)] = rows
+        if lang != default:
+            continue
+        columns = [c["key"] for c in node.meta["columns"] if c]
+        for column in columns:
+            if rows and column not in rows[0]:
+                diags.error(source.front.where("columns"), f"column '{column}' is not in {stem}.{lang}.tsv",
+                            suggest(column, [k for k in rows[0] if k != "_line"]) or "add the column to the TSV")
+        for row in rows:
+            for column in ("lead", "responsible"):
+                for dept in filter(None, (row.get(column) or "").split(";")):
+                    site.registry.check_ref(dept.strip(), Location(file, row["_line"], 1), diags)

@@ -1,0 +1,108 @@
+"""Find the Markdown sources under content/ and split off their front matter."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import Diagnostics, Location, relpath, suggest
+from .yamldoc import YamlDoc, parse_yaml
+
+_NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
+_FENCE = "---"
+
+
+@dataclass
+class Source:
+    """One Markdown file: where it is, which page it is, its front matter and body."""
+
+    file: str          # as shown in messages: content/2022/gov/meetings.zh.md
+    path: Path
+    key: str           # translation key: the path without .LANG.md, '' for the home page
+    lang: str
+    front: YamlDoc
+    body: str
+    body_line: int     # line number of the body's first line in the file
+    text_hash: str     # hash of the whole file: the version a translation refers to
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def is_hidden(rel: Path) -> bool:
+    """Files and folders starting with '_' or '.' are data or drafts, not pages."""
+    return any(part.startswith(("_", ".")) for part in rel.parts)
+
+
+def page_key(rel: Path, stem: str) -> str:
+    """'2022/gov/meetings' for 2022/gov/meetings.zh.md; '2022/gov' for its index."""
+    parent = rel.parent.as_posix()
+    parent = "" if parent == "." else parent
+    if stem == "index":
+        return parent
+    return f"{parent}/{stem}" if parent else stem
+
+
+def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
+    """Every page source in content/, in sorted path order."""
+    sources = []
+    content = config.content_dir
+    if not content.is_dir():
+        diags.error(Location(config.file), f"content folder '{relpath(content, config.root)}' does not exist",
+                    "create it, or set content_dir in config.yaml")
+        return sources
+    for path in sorted(content.rglob("*.md")):
+        rel = path.relative_to(content)
+        if is_hidden(rel):
+            continue
+        file = relpath(path, config.root)
+        match = _NAME.match(path.name)
+        if not match:
+            diags.error(Location(file), "a page file must be named NAME.LANG.md",
+                        f"rename it, e.g. to {path.stem}.{config.default_language}.md")
+            continue
+        lang = match["lang"]
+        if lang not in config.language_keys:
+            diags.error(Location(file), f"unknown language '{lang}' in the file name",
+                        suggest(lang, config.language_keys) or f"use one of: {', '.join(config.language_keys)}")
+            continue
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig", errors="replace")
+        if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
+            diags.error(Location(file, 1, 1), "the file is not valid UTF-8", "save it as UTF-8 (GB18030 drafts: use build.py import)")
+            continue
+        split = split_front_matter(text, file, diags)
+        if split is None:
+            continue
+        front_text, body, body_line = split
+        front = parse_yaml(front_text, file, diags, first_line=2)
+        if front is None:
+            continue
+        if not isinstance(front.data, dict):
+            diags.error(Location(file, 2, 1), "front matter must be 'key: value' lines",
+                        "start with 'type: section' and 'title: …'")
+            continue
+        sources.append(Source(file, path, page_key(rel, match["stem"]), lang, front, body, body_line,
+                              hashlib.sha1(raw).hexdigest()[:12]))
+    return sources
+
+
+def split_front_matter(text: str, file: str, diags: Diagnostics):
+    """(front matter text, body, body's first line) or None with an error."""
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip() != _FENCE:
+        diags.error(Location(file, 1, 1), "missing front matter",
+                    "start the file with a line '---', then 'type: …' and 'title: …', then a line '---'")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (_FENCE, "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            return front, body, index + 2
+    diags.error(Location(file, 1, 1), "front matter is not closed",
+                "did you forget the closing '---'? Add a line with only '---' after the last front-matter line")
+    return None

@@ -1,0 +1,95 @@
+"""YAML that remembers where each value was written.
+
+PyYAML's `compose` keeps start marks on every node; we construct plain Python
+values from the nodes and keep a side table of positions, so validation can
+point at `file:line:col` of the offending key or value. A YAML error is never
+swallowed: it becomes a diagnostic at the line in the *enclosing* file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .diagnostics import Diagnostics, Location
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: ~6x faster
+
+Path_ = tuple  # a key path such as ("authors", 0, "from")
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML plus the position of every key and value."""
+
+    data: object
+    file: str
+    value_marks: dict = field(default_factory=dict)
+    key_marks: dict = field(default_factory=dict)
+
+    def where(self, *path, key: bool = False) -> Location:
+        """Location of the value (or key) at `path`, else of its nearest parent."""
+        marks = self.key_marks if key else self.value_marks
+        while path:
+            if path in marks:
+                return Location(self.file, *marks[path])
+            if not key and path in self.key_marks:
+                return Location(self.file, *self.key_marks[path])
+            path = path[:-1]
+        return Location(self.file, *self.value_marks.get((), (1, 1)))
+
+
+_YAML_HINTS = {
+    "mapping values are not allowed": "a value contains ': ' — put the whole value in quotes",
+    "found character '\\t'": "YAML does not allow tabs for indentation — use spaces",
+    "could not find expected ':'": "each line needs 'key: value' — check the line above for a missing ':' or an unclosed quote",
+    "found undefined alias": "'*' starts a YAML alias — put the value in quotes",
+    "expected <block end>": "check the indentation of this line against the lines above",
+    "found unexpected end of stream": "a quote or bracket is not closed",
+    "while scanning a quoted scalar": "a quote is not closed",
+    "did not find expected key": "check the indentation, or quote a value that starts with a special character",
+}
+
+
+def _hint_for(problem: str) -> str:
+    for needle, hint in _YAML_HINTS.items():
+        if needle in problem:
+            return hint
+    return "fix the YAML syntax at this position"
+
+
+def parse_yaml(text: str, file: str, diags: Diagnostics, first_line: int = 1) -> YamlDoc | None:
+    """Parse `text` whose first line is line `first_line` of `file`; None on error."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc({}, file, {(): (first_line, 1)})
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        diags.error(Location(file, line, col), f"invalid YAML: {problem}", _hint_for(str(problem)))
+        return None
+    except yaml.YAMLError as exc:  # errors without a mark (rare)
+        diags.error(Location(file, first_line, 1), f"invalid YAML: {exc}", "fix the YAML syntax")
+        return None
+    finally:
+        loader.dispose()
+    doc = YamlDoc(data, file)
+    _record_marks(node, (), doc, first_line - 1)
+    return doc
+
+
+def _record_marks(node, path, doc: YamlDoc, offset: int) -> None:
+    doc.value_marks[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            doc.key_marks[path + (key,)] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            _record_marks(value_node, path + (key,), doc, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_marks(item, path + (index,), doc, offset)
