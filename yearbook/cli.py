@@ -35,6 +35,7 @@ def make_parser() -> argparse.ArgumentParser:
                                 description="Build the site into the output folder (config: output_dir).")
     common(build)
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+    build.add_argument("--output", type=Path, metavar="DIR", help="write the site here instead of config's output_dir")
 
     check = commands.add_parser("check", help="validate content, config and templates; write nothing",
                                 description="Validate content, config and templates; write nothing.")
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     report = pipeline.BuildReport()
     try:
         if args.command == "build":
-            pipeline.build(args.config, report, with_search=False if args.no_search else None)
+            pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output)
         else:
             pipeline.validate(args.config, report)
     except BuildFailed:

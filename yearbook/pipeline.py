@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from html import escape
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import output, search
@@ -46,12 +46,14 @@ def _markdown_job(brackets_by_lang: dict, source) -> tuple:
                                         brackets_by_lang[source.lang])
 
 
-def validate(config_path: Path, report: BuildReport) -> tuple[Config, Site, dict]:
+def validate(config_path: Path, report: BuildReport, output_dir: Path | None = None) -> tuple[Config, Site, dict]:
     """Steps shared by check and build: read, parse and validate everything."""
     diags = report.diagnostics
     with report.step("config"):
         config = load_config(config_path, diags)
     report.stop_on_errors()
+    if output_dir is not None:
+        config = replace(config, output_dir=output_dir.resolve())
     with report.step("read"):
         sources = load_sources(config, diags)
         registry = load_registry(config, diags)
@@ -72,9 +74,10 @@ def validate(config_path: Path, report: BuildReport) -> tuple[Config, Site, dict
     return config, site, strings
 
 
-def build(config_path: Path, report: BuildReport, with_search: bool | None = None) -> BuildReport:
+def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
+          output_dir: Path | None = None) -> BuildReport:
     """Validate, render into a staging folder, index, then swap it into place."""
-    config, site, strings = validate(config_path, report)
+    config, site, strings = validate(config_path, report, output_dir)
     diags = report.diagnostics
     staging = None
     try:

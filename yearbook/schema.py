@@ -125,5 +125,9 @@ def _wrong_type(value, schema, doc, diags, path, label):
     hint = schema.doc
     if schema.kind == "str" and isinstance(value, (list, dict)):
         hint = "put the value in quotes if it contains ':', '[' or '{'"
+    elif schema.kind == "str" and isinstance(value, bool):
+        hint = "YAML reads yes/no/on/off/true/false as true or false: put the value in quotes, e.g. \"no\""
+    elif schema.kind == "str" and isinstance(value, int):
+        hint = "YAML reads 16:02:44 as a number: put the value in quotes"
     diags.error(doc.where(*path), f"'{label}' must be {schema.describe()}, got {shown}", hint)
     return schema.default() if callable(schema.default) else schema.default

@@ -1,0 +1,95 @@
+"""Build behaviour: output, determinism, atomicity, and what `check` leaves alone."""
+import re
+
+from conftest import tree_bytes
+
+
+def test_build_writes_every_page_in_every_language_with_lang(site, run):
+    code, out, _ = run(site, "build", "--no-search")
+    assert code == 0
+    assert re.search(r"built public/: pages zh 10, en 10; 5 entries, 1 tables, 1 figures; 0 error\(s\), 0 warning\(s\)", out)
+    zh = (site / "public/zh/2022/gov/meetings/index.html").read_text(encoding="utf-8")
+    en = (site / "public/en/2022/gov/meetings/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    assert '<span class="entry-mark">【</span>区政府全体会议<span class="entry-mark">】</span>' in zh
+    assert 'id="meetings-01" class="entry">Plenary Meeting of the District Government<a' in en
+    # 表4 printed over two pages is one table with all its rows.
+    table = zh.split('<figure class="data-table" id="t04">')[1].split("</figure>")[0]
+    assert table.count("<tr>") == 1 + 3
+    assert "表4 (2) + 续表4 (1)" in table
+    # The attribution closes its run, after the last entry it covers.
+    assert zh.index('<p class="byline">（<span lang="zh-CN">於晓萍</span>）</p>') > zh.index('id="t04"')
+    # Links between pages are resolved to URLs.
+    assert '<a href="/zh/2022/gov/data/#data-01">数据</a>' in zh
+
+
+def test_untranslated_page_shows_source_text_out_of_search(site, run):
+    run(site, "build", "--no-search")
+    html = (site / "public/en/2022/gov/data/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert '<article lang="zh-CN">' in html  # no data-pagefind-body: kept out of the English index
+    assert "This page has not been translated yet" in html
+
+
+def test_two_builds_are_byte_identical(site, run, tmp_path):
+    assert run(site, "build", "--output", str(tmp_path / "a"))[0] == 0
+    assert run(site, "build", "--output", str(tmp_path / "b"))[0] == 0
+    first, second = tree_bytes(tmp_path / "a"), tree_bytes(tmp_path / "b")
+    assert first == second
+
+
+def enable_search(site):
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("search: false", "search: true"), encoding="utf-8")
+
+
+def test_search_index_builds_deterministically(site, run, tmp_path):
+    enable_search(site)
+    assert run(site, "build", "--output", str(tmp_path / "a"))[0] == 0
+    assert run(site, "build", "--output", str(tmp_path / "b"))[0] == 0
+    first = tree_bytes(tmp_path / "a")
+    assert any(path.startswith("pagefind/fragment/") for path in first)
+    assert first == tree_bytes(tmp_path / "b")
+
+
+def test_failed_build_leaves_previous_site_untouched(site, run):
+    assert run(site, "build", "--no-search")[0] == 0
+    before = tree_bytes(site / "public")
+    # A template that fails for one page kind only: rendering stops midway.
+    summary = site / "templates/summary.html"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("{{ page.title }}", "{{ page.no_such_field }}"),
+                       encoding="utf-8")
+    (site / "content/2022/gov/data.zh.md").write_text(
+        (site / "content/2022/gov/data.zh.md").read_text(encoding="utf-8").replace("概况", "概况（改）"), encoding="utf-8")
+    code, _, err = run(site, "build", "--no-search")
+    assert code == 1
+    assert "the previous site is untouched" in err
+    assert tree_bytes(site / "public") == before
+    assert not any(p.name.startswith(".public") for p in site.iterdir())
+
+
+def test_failed_search_step_leaves_previous_site_untouched(site, run, monkeypatch):
+    assert run(site, "build", "--no-search")[0] == 0
+    before = tree_bytes(site / "public")
+    enable_search(site)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    code, _, err = run(site, "build")
+    assert code == 1
+    assert "error: Pagefind failed" in err
+    assert tree_bytes(site / "public") == before
+
+
+def test_check_writes_nothing(site, run):
+    code, out, _ = run(site, "check")
+    assert code == 0
+    assert out.startswith("check ok: 10 pages, 5 entries, 1 tables, 1 figures; 0 error(s), 0 warning(s)")
+    assert not (site / "public").exists()
+
+
+def test_output_dir_not_written_by_us_is_refused(site, run):
+    (site / "public").mkdir()
+    (site / "public/notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run(site, "build", "--no-search")
+    assert code == 1
+    assert "config.yaml: error: output_dir 'public' exists and was not written by build.py" in err
+    assert (site / "public/notes.txt").read_text(encoding="utf-8") == "mine"

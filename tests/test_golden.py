@@ -1,0 +1,26 @@
+"""Golden site: the fixture site builds to exactly the committed tree.
+
+After an intended change to templates or rendering, regenerate with
+    YEARBOOK_REGENERATE=1 python -m pytest tests/test_golden.py
+and review the diff of tests/fixtures/expected-site/ before committing.
+"""
+import os
+import shutil
+
+from conftest import FIXTURES, tree_bytes
+
+EXPECTED = FIXTURES / "expected-site"
+
+
+def test_fixture_site_matches_golden_tree(site, run):
+    out = site / "public"
+    code, _, err = run(site, "build", "--no-search", "--quiet")
+    assert code == 0, err
+    built = tree_bytes(out)
+    if os.environ.get("YEARBOOK_REGENERATE"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        shutil.copytree(out, EXPECTED)
+    expected = tree_bytes(EXPECTED)
+    assert sorted(built) == sorted(expected), "files added or missing: regenerate and review"
+    for path, data in expected.items():
+        assert built[path] == data, f"{path} differs from the golden copy"
