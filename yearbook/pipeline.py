@@ -85,9 +85,7 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
             staging = output.new_staging(config)
             renderer = Renderer.create(site, strings)
             items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
-            for out_path, problems in map_items(render_one, renderer, items):
-                for file, line, message, hint in problems:
-                    diags.error(Location(_template_file(config, file), line or 0, 1 if line else 0), message, hint)
+            _report_template_problems(config, map_items(render_one, renderer, items), diags)
             _write_root_redirect(config, staging)
         report.stop_on_errors()
         with report.step("static"):
@@ -104,6 +102,18 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
     for lang in config.language_keys:
         report.pages_per_language[lang] = sum(1 for (_, page_lang) in site.pages if page_lang == lang)
     return report
+
+
+def _report_template_problems(config: Config, results: list, diags: Diagnostics) -> None:
+    """One error per template line, however many pages hit it."""
+    seen: dict = {}
+    for _, problems in results:
+        for file, line, message, context, hint in problems:
+            seen.setdefault((file, line, message, hint), []).append(context)
+    for (file, line, message, hint), contexts in seen.items():
+        more = f" and {len(contexts) - 1} more page(s)" if len(contexts) > 1 else ""
+        diags.error(Location(_template_file(config, file), line or 0, 1 if line else 0),
+                    f"{message} (while rendering {contexts[0]}{more})", hint)
 
 
 def _template_file(config: Config, file: str) -> str:

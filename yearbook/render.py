@@ -223,7 +223,7 @@ def render_one(renderer: Renderer, item) -> tuple:
         html = renderer.render(page)
     except jinja2.TemplateSyntaxError as exc:
         return page.out_path, [(exc.filename or exc.name or "template", exc.lineno, f"template syntax: {exc.message}",
-                                "fix the Jinja syntax at this line")]
+                                f"{page.source.file} in {page.lang}", "fix the Jinja syntax at this line")]
     except Exception as exc:  # noqa: BLE001 — turned into a diagnostic naming the template line
         return page.out_path, [_template_problem(exc, page)]
     target = Path(staging) / page.out_path
@@ -235,5 +235,5 @@ def render_one(renderer: Renderer, item) -> tuple:
 def _template_problem(exc: Exception, page: Page) -> tuple:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
     where, line = (frames[-1].filename, frames[-1].lineno) if frames else ("template", 0)
-    return (where, line, f"{type(exc).__name__}: {exc} (while rendering {page.source.file} in {page.lang})",
+    return (where, line, f"{type(exc).__name__}: {exc}", f"{page.source.file} in {page.lang}",
             "fix the template, or add the missing value to the page's front matter")

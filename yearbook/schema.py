@@ -127,6 +127,10 @@ def _wrong_type(value, schema, doc, diags, path, label):
         hint = "put the value in quotes if it contains ':', '[' or '{'"
     elif schema.kind == "str" and isinstance(value, bool):
         hint = "YAML reads yes/no/on/off/true/false as true or false: put the value in quotes, e.g. \"no\""
+    elif schema.kind == "bool":
+        hint = "write true or false, without quotes"
+    elif schema.kind == "int":
+        hint = f"write a whole number without quotes ({schema.doc})" if schema.doc else "write a whole number without quotes"
     elif schema.kind == "str" and isinstance(value, int):
         hint = "YAML reads 16:02:44 as a number: put the value in quotes"
     diags.error(doc.where(*path), f"'{label}' must be {schema.describe()}, got {shown}", hint)

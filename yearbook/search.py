@@ -33,7 +33,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
         return 0
     result = subprocess.run([binary, "--site", str(staging), "--quiet"], capture_output=True, text=True)
     if result.returncode != 0:
-        diags.error(Location(config_file), f"Pagefind failed: {(result.stderr or result.stdout).strip()[-500:]}",
+        diags.error(Location(config_file), f"Pagefind failed (exit {result.returncode}): {(result.stderr or result.stdout).strip()[-500:]}",
                     "run again with --no-search to build without search, and report the message")
         return 0
     return sum(1 for _ in (staging / "pagefind").glob("fragment/*"))

@@ -60,6 +60,7 @@ def parent_key(key: str, is_index: bool) -> str | None:
 def assemble_site(config: Config, sources: list, registry: Registry, tables: dict, diags: Diagnostics) -> Site:
     """The page tree from front matter: one Node per key, one Page per key and language."""
     site = Site(config, registry, tables)
+    invalid: set = set()  # keys whose source failed validation: no follow-on errors about them
     by_key: dict = {}
     for source in sources:
         by_key.setdefault(source.key, {})[source.lang] = source
@@ -74,6 +75,7 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
             continue
         meta = _validated_front_matter(origin, diags)
         if meta is None:
+            invalid.add(key)
             continue
         node = Node(key, meta["type"], meta["order"], None, meta=meta, sources=per_lang)
         site.nodes[key] = node
@@ -83,8 +85,8 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
             translated = _validated_front_matter(source, diags, expected_type=meta["type"], source_meta=meta)
             if translated is not None:
                 source.front.data = translated
-    _link_tree(site, diags)
-    _assign_volumes(site, diags)
+    _link_tree(site, diags, invalid)
+    _assign_volumes(site, diags, invalid)
     for key in site.order:
         node = site.nodes[key]
         for language in config.languages:
@@ -128,12 +130,14 @@ def _merge_figures(source_figures: list, translated: list) -> list:
     return [f | {k: v for k, v in captions.get(f["id"], {}).items() if v} for f in source_figures]
 
 
-def _link_tree(site: Site, diags: Diagnostics) -> None:
+def _link_tree(site: Site, diags: Diagnostics, invalid: set) -> None:
     """Parent and children of every node; reading order depth first."""
     for key, node in site.nodes.items():
         if key == "":
             continue
         parent = posixpath.dirname(key)
+        if parent in invalid:
+            continue
         if parent not in site.nodes:
             source = next(iter(node.sources.values()))
             folder = relpath(site.config.content_dir / parent, site.config.root) if parent else relpath(site.config.content_dir, site.config.root)
@@ -145,7 +149,7 @@ def _link_tree(site: Site, diags: Diagnostics) -> None:
     for node in site.nodes.values():
         node.children.sort(key=lambda k: (site.nodes[k].order, k))
     if "" not in site.nodes:
-        if site.nodes:
+        if site.nodes and "" not in invalid:
             diags.error(Location(relpath(site.config.content_dir, site.config.root)), "there is no home page",
                         f"add {relpath(site.config.content_dir, site.config.root)}/index.{site.config.default_language}.md with 'type: home'")
         return
@@ -158,7 +162,7 @@ def _link_tree(site: Site, diags: Diagnostics) -> None:
     walk("")
 
 
-def _assign_volumes(site: Site, diags: Diagnostics) -> None:
+def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:
     for key in site.order:
         node = site.nodes[key]
         if node.type == "volume":
@@ -171,6 +175,8 @@ def _assign_volumes(site: Site, diags: Diagnostics) -> None:
         elif node.parent is not None:
             node.volume = site.nodes[node.parent].volume
     for name in site.config.volumes:
+        if name in invalid:
+            continue
         if name not in site.nodes or site.nodes[name].type != "volume":
             volumes = [n.key for n in site.nodes.values() if n.type == "volume"]
             diags.error(Location(site.config.file), f"volumes lists '{name}', which is not a volume folder",

@@ -46,7 +46,8 @@ _YAML_HINTS = {
     "found undefined alias": "'*' starts a YAML alias — put the value in quotes",
     "expected <block end>": "check the indentation of this line against the lines above",
     "found unexpected end of stream": "a quote or bracket is not closed",
-    "while scanning a quoted scalar": "a quote is not closed",
+    "quoted value starts here": "close the quote (\" or ') at the end of the value",
+    "bracketed value starts here": "close the bracket (] or }) at the end of the value",
     "did not find expected key": "check the indentation, or quote a value that starts with a special character",
 }
 
@@ -67,10 +68,15 @@ def parse_yaml(text: str, file: str, diags: Diagnostics, first_line: int = 1) ->
             return YamlDoc({}, file, {(): (first_line, 1)})
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is found at the end of the text: point at where it opened.
+        at_end = "end of stream" in str(exc.problem) and exc.context_mark is not None
+        mark = exc.context_mark if at_end else (exc.problem_mark or exc.context_mark)
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if at_end:
+            what = "quoted value" if "quoted" in str(exc.context) else "bracketed value"
+            problem = f"a {what} starts here and never ends"
         diags.error(Location(file, line, col), f"invalid YAML: {problem}", _hint_for(str(problem)))
         return None
     except yaml.YAMLError as exc:  # errors without a mark (rare)
