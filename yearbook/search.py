@@ -5,6 +5,7 @@ extended binary is required: it is the one that segments Chinese.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -36,4 +37,12 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
         diags.error(Location(config_file), f"Pagefind failed (exit {result.returncode}): {(result.stderr or result.stdout).strip()[-500:]}",
                     "run again with --no-search to build without search, and report the message")
         return 0
+    _sort_entry_file(staging / "pagefind" / "pagefind-entry.json")
     return sum(1 for _ in (staging / "pagefind").glob("fragment/*"))
+
+
+def _sort_entry_file(path: Path) -> None:
+    """Pagefind writes its language map in hash order; sort it so builds are byte-identical."""
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")

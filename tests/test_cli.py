@@ -1,0 +1,65 @@
+"""The command line, called in-process through main([...])."""
+import json
+
+import pytest
+
+from conftest import ROOT
+from yearbook import __version__
+from yearbook.cli import main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"build.py {__version__}\n"
+
+
+def test_help_lists_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "build" in out and "check" in out and "file:line:col" in out
+
+
+def test_build_help_documents_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--no-search", "--strict", "--output", "--config"):
+        assert option in out
+
+
+def test_missing_config_is_a_clear_error(tmp_path, run):
+    code, _, err = run(tmp_path, "check")
+    assert code == 1
+    assert err.startswith("config.yaml: error: config file not found\n"
+                          "  hint: run build.py from the project folder, or pass --config PATH\n")
+
+
+def test_check_json_format_for_tools(site, run):
+    page = site / "content/2022/summaries/data-bureau.zh.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("department: data-bureau", "department: data-burau"),
+                    encoding="utf-8")
+    code, out, _ = run(site, "check", "--format", "json")
+    assert code == 1
+    assert json.loads(out) == [{
+        "severity": "error",
+        "where": {"path": "content/2022/summaries/data-bureau.zh.md", "line": 4, "col": 13},
+        "message": "unknown department id 'data-burau'",
+        "hint": "did you mean 'data-bureau'?",
+        "related": [],
+    }]
+
+
+def test_strict_fails_on_warnings_only_when_asked(site, run):
+    page = site / "content/2022/summaries/data-bureau.zh.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<br>\n", encoding="utf-8")
+    assert run(site, "check")[0] == 0
+    assert run(site, "check", "--strict")[0] == 1
+
+
+def test_bundled_yearbook_checks_clean(run):
+    code, out, err = run(ROOT, "check", "--strict")
+    assert code == 0, err
+    assert out.startswith("check ok:")
