@@ -56,7 +56,10 @@ class Config:
     volumes: tuple
 
     def language(self, key: str) -> Language:
-        return next(lang for lang in self.languages if lang.key == key)
+        for lang in self.languages:  # two or three languages: a scan beats building a dict
+            if lang.key == key:
+                return lang
+        raise KeyError(key)
 
     @property
     def language_keys(self) -> tuple:

@@ -54,6 +54,9 @@ class Renderer:
     env: jinja2.Environment
     strings: dict
     position: dict  # key → index in reading order
+    volumes: list   # volume nodes, home-page order
+    links: dict     # (key, lang) → link view, computed once per process
+    navs: dict      # (volume, open chapter, lang) → table-of-contents HTML
 
     @classmethod
     def create(cls, site: Site, strings: dict) -> "Renderer":
@@ -63,16 +66,20 @@ class Renderer:
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         env.filters["groupby_consecutive"] = groupby_consecutive
-        return cls(site, env, strings, {key: i for i, key in enumerate(site.order)})
+        return cls(site, env, strings, {key: i for i, key in enumerate(site.order)}, site.volumes(), {}, {})
 
     # --- view data -------------------------------------------------------
 
     def link(self, key: str, lang: str) -> dict | None:
-        page = self.site.page(key, lang)
-        if page is None:
-            return None
-        return {"title": page.title, "url": page.url, "fallback": not page.translated,
-                "lang": self.site.config.language(page.source.lang).code}
+        """Title and URL of a page (shared, never mutated: callers copy with `|`)."""
+        cached = self.links.get((key, lang))
+        if cached is None:
+            page = self.site.page(key, lang)
+            if page is None:
+                return None
+            cached = self.links[(key, lang)] = {"title": page.title, "url": page.url, "fallback": not page.translated,
+                                                "lang": self.site.config.language(page.source.lang).code}
+        return cached
 
     def department(self, dept_id: str, lang: str) -> dict:
         dept = self.site.registry.get(dept_id)
@@ -101,34 +108,40 @@ class Renderer:
             "breadcrumbs": ancestors,
             "alternates": [dict(self.link(node.key, other.key), code=other.code, name=other.name,
                                 key=other.key, current=other.key == lang) for other in config.languages],
-            "nav": self.volume_nav(page, volume),
+            "nav_html": self.nav_html(page, volume),
             "volume": self.link(volume.key, lang) | {"meta": volume.meta} if volume else None,
             "children": [self.link(k, lang) | {"node": site.nodes[k]} for k in node.children],
             "prev": self.neighbour(page, -1),
             "next": self.neighbour(page, +1),
-            "volumes": [self.link(v.key, lang) | {"meta": v.meta} for v in site.volumes()],
+            "volumes": [self.link(v.key, lang) | {"meta": v.meta} for v in self.volumes],
             "body": Markup(self.body(page)),
             "dept": lambda dept_id: self.department(dept_id, lang),
             "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
         }
 
-    def volume_nav(self, page: Page, volume) -> list:
-        """The volume's table of contents: every chapter, and the current chapter's sections."""
+    def nav_html(self, page: Page, volume) -> Markup:
+        """The volume's table of contents: every part, and the open part's pages.
+
+        The same for every page of a chapter, so rendered once and cached; only
+        the current page's link is marked per page."""
         if volume is None:
-            return []
-        trail = set()
-        key = page.node.key
-        while key is not None:
-            trail.add(key)
-            key = self.site.nodes[key].parent
-        items = []
-        for child in self.site.children(volume):
-            item = self.link(child.key, page.lang) | {"current": child.key == page.node.key, "open": child.key in trail,
-                                                         "children": []}
-            if child.key in trail:
-                item["children"] = [self.link(k, page.lang) | {"current": k == page.node.key} for k in child.children]
-            items.append(item)
-        return items
+            return Markup("")
+        node = page.node
+        top = node.key
+        while top is not None and self.site.nodes[top].parent != volume.key:
+            top = self.site.nodes[top].parent  # the volume child this page is in (None for the volume)
+        cache_key = (volume.key, top, page.lang)
+        html = self.navs.get(cache_key)
+        if html is None:
+            items = []
+            for child in self.site.children(volume):
+                is_open = child.key == top
+                items.append(self.link(child.key, page.lang) | {"open": is_open, "children": [
+                    self.link(k, page.lang) for k in child.children] if is_open else []})
+            html = self.navs[cache_key] = self.env.get_template("partials/nav.html").render(
+                nav=items, volume=self.link(volume.key, page.lang), t=self.strings[page.lang])
+        mark = f'<a href="{escape(page.url)}"'
+        return Markup(html.replace(mark, mark + ' aria-current="page"', 1))
 
     def neighbour(self, page: Page, step: int) -> dict | None:
         """Previous or next page in reading order, within the same volume."""
