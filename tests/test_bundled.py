@@ -1,0 +1,62 @@
+"""The bundled Gongshu yearbook builds completely and keeps its printed structure."""
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from yearbook.cli import main
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bundled") / "public"
+    assert main(["build", "--no-search", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    return out
+
+
+def read(built: Path, path: str) -> str:
+    return (built / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_page_declares_its_language(built):
+    pages = sorted(built.rglob("index.html"))
+    assert len(pages) > 180
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        prefix = page.relative_to(built).parts[0]
+        expected = {"zh": "zh-CN", "en": "en"}.get(prefix, "zh-CN")
+        assert f'<html lang="{expected}">' in html, page
+
+
+def test_chapter_has_eight_sections_and_45_entries(built):
+    sections = ["overview", "meetings", "policies", "approval", "data", "proposals", "emergency", "fire"]
+    counts = [len(re.findall(r'<h2 id="[a-z]+-\d\d" class="entry">', read(built, f"zh/2022/gov/{s}")))
+              for s in sections]
+    assert counts == [5, 3, 6, 7, 7, 3, 6, 8]
+
+
+def test_table_4_is_one_table_of_13_rows(built):
+    html = read(built, "zh/2022/gov/meetings")
+    table = html.split('<figure class="data-table" id="t04">')[1].split("</figure>")[0]
+    assert '<span class="number">表4</span> 2021年拱墅区政府常务会议一览表' in table
+    assert table.count("<tr>") == 1 + 13
+    assert "下城区第四十六次区长办公会议" in table
+    assert "表4 (4) + 续表4 (9)" in table
+
+
+def test_nine_attributions_and_five_captions(built):
+    pages = [read(built, f"zh/2022/gov/{s}") for s in
+             ["overview", "meetings", "policies", "approval", "data", "proposals", "emergency", "fire"]]
+    assert sum(p.count('<p class="byline">') for p in pages) == 9
+    assert sum(p.count('<figure class="photo') for p in pages) == 5
+
+
+def test_76_department_summaries(built):
+    summaries = [p for p in (built / "zh/2022/summaries").iterdir() if p.is_dir()]
+    assert len(summaries) == 76
+
+
+def test_task_documents_keep_every_row(built):
+    assert len(re.findall(r'<tr id="r\d{3}">', read(built, "zh/2022/documents/tasks-2021"))) == 106
+    assert len(re.findall(r'<tr id="r\d{3}">', read(built, "zh/2022/documents/tasks-2022-q3"))) == 108
