@@ -1,0 +1,69 @@
+"""The built site in a real browser (Debian's chromium driven by Playwright)."""
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+
+from conftest import ROOT
+from yearbook.cli import main
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium: apt-get install chromium fonts-wqy-zenhei")
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser") / "public"
+    assert main(["build", "--no-search", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        yield browser.new_page()
+        browser.close()
+
+
+def test_section_page_shows_entries_table_and_navigation(server, page):
+    page.goto(f"{server}/zh/2022/gov/meetings/")
+    assert page.locator("h1").inner_text() == "重要会议"
+    assert page.locator("#meetings-02").inner_text().startswith("【区政府常务会议】")
+    assert page.locator("#t04 tbody tr").count() == 13
+    assert page.locator('.toc a[aria-current="page"]').inner_text() == "重要会议"
+    assert page.locator(".pager .next").get_attribute("href") == "/zh/2022/gov/policies/"
+
+
+def test_entry_anchor_scrolls_to_the_entry(server, page):
+    page.goto(f"{server}/zh/2022/gov/fire/#fire-05")
+    assert page.locator("#fire-05").evaluate("e => e.matches(':target')")
+    assert page.locator("#fire-05").evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+
+
+def test_language_switch_goes_to_the_counterpart(server, page):
+    page.goto(f"{server}/zh/2022/gov/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"{server}/en/2022/gov/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "People's Government of Hangzhou Gongshu District"
+
+
+def test_root_redirects_to_the_default_language(server, page):
+    page.goto(f"{server}/")
+    page.wait_for_url(f"{server}/zh/")
+    assert page.locator("h1").inner_text() == "拱墅年鉴"
