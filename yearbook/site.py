@@ -51,12 +51,6 @@ def page_out_path(config: Config, lang: str, key: str) -> str:
     return f"{prefix}/{key}/index.html" if key else f"{prefix}/index.html"
 
 
-def parent_key(key: str, is_index: bool) -> str | None:
-    if key == "":
-        return None
-    return posixpath.dirname(key) if is_index else posixpath.dirname(key)
-
-
 def assemble_site(config: Config, sources: list, registry: Registry, tables: dict, diags: Diagnostics) -> Site:
     """The page tree from front matter: one Node per key, one Page per key and language."""
     site = Site(config, registry, tables)
@@ -196,7 +190,7 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
         page.body_html = result.html
         entry_meta = page.meta.get("entries") or {}
         page.entries = [Entry(i, t, line + offset, entry_meta.get(i, {})) for i, t, line in result.entries]
-        page.anchors = set(result.anchors)
+        page.anchors = set(result.anchors) | {ident for _, ident, _ in result.directives}  # #t04, #p01 too
 
 
 def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
