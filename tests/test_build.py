@@ -27,7 +27,9 @@ def test_untranslated_page_shows_source_text_out_of_search(site, run):
     run(site, "build", "--no-search")
     html = (site / "public/en/2022/gov/data/index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
-    assert '<article lang="zh-CN">' in html  # no data-pagefind-body: kept out of the English index
+    assert "<article>" in html  # no data-pagefind-body: the page stays out of the English index
+    assert '<div class="untranslated" lang="zh-CN" data-pagefind-ignore>' in html
+    assert '<h1 lang="zh-CN">数据资源管理</h1>' in html
     assert "This page has not been translated yet" in html
 
 

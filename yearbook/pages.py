@@ -109,6 +109,7 @@ class Entry:
     title: str
     line: int
     meta: dict = field(default_factory=dict)
+    lang: str | None = None   # set when shown in another language than the page's (untranslated)
 
 
 @dataclass
@@ -132,13 +133,14 @@ class Page:
     node: Node
     lang: str
     source: object            # the Source shown (this language's, or the default language's as a fallback)
-    translated: bool          # False: this language has no file yet; the default text is shown
+    translated: bool          # this language has a file (at least the title is translated)
     meta: dict                # front matter merged: language-neutral from the source, per-language from this file
     url: str
     out_path: str             # relative to the output dir, e.g. zh/2022/gov/meetings/index.html
     body_html: str = ""
     entries: list = field(default_factory=list)
     anchors: set = field(default_factory=set)
+    text_status: str = "source"   # source | translated | partial | missing (see translation.py)
 
     @property
     def key(self) -> str:

@@ -4,7 +4,6 @@ output only when every step succeeded."""
 from __future__ import annotations
 
 import time
-from html import escape
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from .markdown import render_markdown
 from .parallel import map_items
 from .render import Renderer, is_cjk, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, validate_references
+from .sitewide import write_sitewide
 from .sources import load_sources
 
 
@@ -86,7 +86,7 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
             renderer = Renderer.create(site, strings)
             items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
             _report_template_problems(config, map_items(render_one, renderer, items), diags)
-            _write_root_redirect(config, staging)
+            write_sitewide(renderer, staging)
         report.stop_on_errors()
         with report.step("static"):
             output.copy_static(config, staging)
@@ -122,14 +122,3 @@ def _template_file(config: Config, file: str) -> str:
         return path.resolve().relative_to(config.root).as_posix()
     except ValueError:
         return f"{config.templates_dir.name}/{file}" if not path.is_absolute() else file
-
-
-def _write_root_redirect(config: Config, staging: Path) -> None:
-    """/ sends readers to the default language's home (a static site cannot negotiate)."""
-    target = f"{config.base_path}{config.languages[0].prefix}/"
-    title = escape(config.title[config.default_language])
-    html = (f'<!doctype html>\n<html lang="{config.languages[0].code}"><head><meta charset="utf-8">'
-            f'<title>{title}</title>'
-            f'<meta http-equiv="refresh" content="0; url={target}"><link rel="canonical" href="{target}"></head>'
-            f'<body><p><a href="{target}">{title}</a></p></body></html>\n')
-    (staging / "index.html").write_text(html, encoding="utf-8")

@@ -99,7 +99,7 @@ class Renderer:
             "page": page,
             "meta": page.meta,
             "lang": config.language(lang),
-            "text_lang": config.language(page.source.lang).code,
+            "title_lang": "" if page.translated else config.language(page.source.lang).code,
             "t": self.strings[lang],
             "site_title": config.title[lang],
             "site_description": config.description.get(lang, ""),

@@ -16,6 +16,7 @@ from .markdown import MarkdownResult
 from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
 from .schema import validate
 from .sources import Source
+from .translation import MISSING, mark_foreign, apply_fallback, is_stale
 
 
 @dataclass
@@ -178,19 +179,41 @@ def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:
 
 
 def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
-    """Store rendered bodies and entries on the pages; report Markdown problems."""
+    """Store rendered bodies and entries on the pages; fill translation gaps; report Markdown problems."""
+    default = site.config.default_language
+    source_code = site.config.language(default).code
     for (key, lang), page in site.pages.items():
         result: MarkdownResult = results[(page.source.file)]
         offset = page.source.body_line - 1
-        for severity, line, col, message, hint in result.problems:
-            if not page.translated and lang != site.config.default_language:
-                continue  # a fallback shows the source's text: report it once, for the source
-            report = diags.error if severity == "error" else diags.warning
-            report(Location(page.source.file, line + offset, col), message, hint)
+        if page.source.lang == lang:  # a fallback shows the source's text: its problems are reported once, there
+            for severity, line, col, message, hint in result.problems:
+                report = diags.error if severity == "error" else diags.warning
+                report(Location(page.source.file, line + offset, col), message, hint)
         page.body_html = result.html
-        entry_meta = page.meta.get("entries") or {}
+        entry_meta = page.node.meta.get("entries") or {}
         page.entries = [Entry(i, t, line + offset, entry_meta.get(i, {})) for i, t, line in result.entries]
         page.anchors = set(result.anchors) | {ident for _, ident, _ in result.directives}  # #t04, #p01 too
+    for (key, lang), page in site.pages.items():
+        if lang == default:
+            continue
+        origin = site.pages[(key, default)]
+        if page.translated:
+            _check_translation_entries(page, [e.id for e in origin.entries], diags)
+            apply_fallback(page, results[page.source.file].html, origin.body_html, origin.entries, source_code)
+        else:
+            page.text_status = MISSING
+            page.body_html = mark_foreign(origin.body_html, source_code) if origin.body_html.strip() else ""
+            page.entries = [Entry(e.id, e.title, e.line, e.meta, source_code) for e in origin.entries]
+        page.anchors |= origin.anchors
+        if is_stale(page, origin.source.text_hash):
+            recorded = (page.meta.get("translation") or {}).get("source_hash")
+            if recorded:
+                diags.warning(page.source.front.where("translation", "source_hash"),
+                              f"the source changed since this was translated ({origin.source.file})",
+                              f"update the translation, then set translation: {{source_hash: {origin.source.text_hash}}}")
+            else:
+                diags.warning(Location(page.source.file, 1, 1), "this translation does not say which version of the source it translates",
+                              f"add translation: {{source_hash: {origin.source.text_hash}}} (the source as it is now)")
 
 
 def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
@@ -228,9 +251,6 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
         _check_authors(page, entry_ids, diags)
         _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
         _check_links(site, page, results[src.file], diags)
-        for lang in site.config.language_keys:
-            if lang != default and (key, lang) in site.pages and site.pages[(key, lang)].translated:
-                _check_translation_entries(site.pages[(key, lang)], entry_ids, diags)
         if node.type == "tasks":
             _load_task_rows(site, node, diags)
 

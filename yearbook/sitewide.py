@@ -1,0 +1,54 @@
+"""Files for the whole site rather than one page: the root redirect, the 404
+page, sitemap.xml with language alternates, and robots.txt."""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from urllib.parse import urljoin
+from xml.sax.saxutils import quoteattr
+
+from .render import Renderer
+
+
+def write_sitewide(renderer: Renderer, staging: Path) -> None:
+    config = renderer.site.config
+    (staging / "index.html").write_text(root_redirect(renderer), encoding="utf-8")
+    (staging / "404.html").write_text(renderer.env.get_template("404.html").render(
+        languages=config.languages, titles=[config.title[lang.key] for lang in config.languages],
+        strings=renderer.strings, root=config.base_path), encoding="utf-8")
+    (staging / "sitemap.xml").write_text(sitemap(renderer), encoding="utf-8")
+    (staging / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {absolute(config.base_url, 'sitemap.xml')}\n",
+                                        encoding="utf-8")
+
+
+def absolute(base_url: str, url: str) -> str:
+    """Full URL when base_url is one (https://…); otherwise the root-relative path."""
+    return urljoin(base_url, url)
+
+
+def root_redirect(renderer: Renderer) -> str:
+    """/ sends readers to the default language's home (a static site cannot negotiate)."""
+    config = renderer.site.config
+    target = f"{config.base_path}{config.languages[0].prefix}/"
+    title = escape(config.title[config.default_language])
+    return (f'<!doctype html>\n<html lang="{config.languages[0].code}"><head><meta charset="utf-8">'
+            f'<title>{title}</title><meta http-equiv="refresh" content="0; url={target}">'
+            f'<link rel="canonical" href="{target}"></head>'
+            f'<body><p><a href="{target}">{title}</a></p></body></html>\n')
+
+
+def sitemap(renderer: Renderer) -> str:
+    """Every page in every language, each listing its translations (hreflang)."""
+    site, config = renderer.site, renderer.site.config
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for key in site.order:
+        for lang in config.languages:
+            page = site.pages[(key, lang.key)]
+            lines.append(f"  <url><loc>{escape(absolute(config.base_url, page.url))}</loc>")
+            for other in config.languages:
+                href = absolute(config.base_url, site.pages[(key, other.key)].url)
+                lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(other.code)} href={quoteattr(href)}/>')
+            lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

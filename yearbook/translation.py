@@ -1,0 +1,124 @@
+"""Translations: what each language shows when its text is missing, and how
+complete and current every translation is.
+
+A page in a non-default language shows, in order of preference: its own text;
+per entry, the source's text for entries it does not translate yet (marked
+lang="zh-CN" and kept out of that language's search index); or the whole
+source text when it has a title only or no file at all. A translation records
+the hash of the source file it was made from (`translation.source_hash`); when
+the source changes, the translation is reported as stale.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .pages import Entry, Page
+
+ENTRY_START = re.compile(r'<h2 id="([a-z0-9-]+)" class="entry">')
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+# text_status values
+SOURCE, TRANSLATED, PARTIAL, MISSING = "source", "translated", "partial", "missing"
+
+
+def split_entries(html: str) -> tuple[str, dict]:
+    """(text before the first entry, {entry id: html of the entry up to the next one})."""
+    starts = list(ENTRY_START.finditer(html))
+    if not starts:
+        return html, {}
+    chunks = {}
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(html)
+        chunks[match.group(1)] = html[match.start():end]
+    return html[: starts[0].start()], chunks
+
+
+def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: list, source_code: str) -> None:
+    """Fill a translated page's gaps with the source text, marked as such."""
+    if not page.source.body.strip() and origin_html.strip():
+        page.text_status = MISSING
+        page.body_html = mark_foreign(origin_html, source_code)
+        page.entries = [Entry(e.id, e.title, e.line, e.meta, source_code) for e in origin_entries]
+        return
+    own_ids = {e.id for e in page.entries}
+    missing = [e for e in origin_entries if e.id not in own_ids]
+    if not missing:
+        page.text_status = TRANSLATED
+        return
+    preamble, own_chunks = split_entries(own_html)
+    origin_preamble, origin_chunks = split_entries(origin_html)
+    if not preamble.strip() and origin_preamble.strip():
+        preamble = mark_foreign(origin_preamble, source_code)
+    own_by_id = {e.id: e for e in page.entries}
+    parts, entries = [preamble], []
+    for entry in origin_entries:
+        if entry.id in own_by_id:
+            parts.append(own_chunks.get(entry.id, ""))
+            entries.append(own_by_id[entry.id])
+        else:
+            parts.append(mark_foreign(origin_chunks.get(entry.id, ""), source_code))
+            entries.append(Entry(entry.id, entry.title, entry.line, entry.meta, source_code))
+    page.text_status = PARTIAL
+    page.body_html = "".join(parts)
+    page.entries = entries
+
+
+def mark_foreign(html: str, code: str) -> str:
+    """Source-language text inside a translation: marked for screen readers and kept out of search."""
+    return f'<div class="untranslated" lang="{code}" data-pagefind-ignore>\n{html}</div>\n'
+
+
+def is_stale(page: Page, source_hash: str) -> bool:
+    recorded = (page.meta.get("translation") or {}).get("source_hash")
+    return page.text_status in (TRANSLATED, PARTIAL) and recorded != source_hash
+
+
+@dataclass
+class Coverage:
+    """Entries and characters of source text, and how much of it a language translates."""
+
+    entries: int = 0
+    entries_done: int = 0
+    chars: int = 0
+    chars_done: int = 0
+    missing: list = field(default_factory=list)   # (file, what)
+    stale: list = field(default_factory=list)     # (file, recorded hash, current hash)
+
+    def add(self, other: "Coverage") -> None:
+        self.entries += other.entries
+        self.entries_done += other.entries_done
+        self.chars += other.chars
+        self.chars_done += other.chars_done
+        self.missing += other.missing
+        self.stale += other.stale
+
+    def percent(self) -> str:
+        return f"{100 * self.chars_done / self.chars:.0f}%" if self.chars else "—"
+
+
+def page_coverage(page: Page, origin: Page, origin_source) -> Coverage:
+    """How much of `origin`'s text `page` translates (characters counted in the source)."""
+    chunks = split_entries(origin.body_html)[1]
+    sizes = {e.id: len(CJK.findall(_text(chunks.get(e.id, "")))) for e in origin.entries}
+    total = len(CJK.findall(_text(origin.body_html))) + len(CJK.findall(origin.title))
+    done_ids = {e.id for e in page.entries if e.lang is None}
+    coverage = Coverage(entries=len(origin.entries), chars=total)
+    file = page.source.file if page.translated else origin_source.file.replace(f".{origin.lang}.md", f".{page.lang}.md")
+    if page.text_status == TRANSLATED:
+        coverage.entries_done, coverage.chars_done = len(origin.entries), total
+    elif page.text_status == PARTIAL:
+        coverage.entries_done = len(done_ids)
+        coverage.chars_done = total - sum(size for ident, size in sizes.items() if ident not in done_ids)
+        coverage.missing.append((file, "entries " + ", ".join(e.id for e in origin.entries if e.id not in done_ids)))
+    else:
+        coverage.chars_done = len(CJK.findall(origin.title)) if page.translated else 0
+        coverage.missing.append((file, "title only" if page.translated else "no file"))
+    if is_stale(page, origin_source.text_hash):
+        recorded = (page.meta.get("translation") or {}).get("source_hash") or "none"
+        coverage.stale.append((file, recorded, origin_source.text_hash))
+    return coverage
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
