@@ -63,3 +63,14 @@ def test_bundled_yearbook_checks_clean(run):
     code, out, err = run(ROOT, "check", "--strict")
     assert code == 0, err
     assert out.startswith("check ok:")
+
+
+def test_missing_ui_string_is_an_error_naming_the_file(site, run):
+    strings = site / "templates/i18n/en.yaml"
+    strings.write_text("".join(line for line in strings.read_text(encoding="utf-8").splitlines(keepends=True)
+                               if not line.startswith("notes:")), encoding="utf-8")
+    code, _, err = run(site, "check")
+    assert code == 1
+    assert err == ("templates/i18n/en.yaml:1:1: error: UI string 'notes' is missing\n"
+                   "  hint: add 'notes: …' in en; every language file has the same keys\n"
+                   "check failed: 1 error(s), 0 warning(s).\n")
