@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from .diagnostics import BuildFailed
+from .translation import coverage_report, coverage_summary
 
 DESCRIPTION = """\
 Build the bilingual district yearbook from content/ into a static site.
@@ -42,6 +43,8 @@ def make_parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="json: machine-readable list of problems on stdout")
+    check.add_argument("--translations", action="store_true",
+                       help="report translation coverage per volume, part and department, and what is missing or stale")
     return parser
 
 
@@ -63,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = bool(diags.errors) or (args.strict and bool(diags.warnings))
     if not args.quiet and getattr(args, "format", "text") == "text":
         print(summary(args.command, report, failed, args.strict), file=sys.stderr if failed else sys.stdout)
+    if getattr(args, "translations", False) and report.site is not None and not diags.errors:
+        for lang in report.site.config.language_keys[1:]:
+            print("\n" + coverage_report(report.site, lang), end="")
     return 1 if failed else 0
 
 
@@ -84,7 +90,8 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
     figures = sum(len(p.meta.get("figures") or []) for p in source_pages)
     if command == "check":
         return (f"check ok: {len(source_pages)} pages, {entries} entries, {tables} tables, {figures} figures; "
-                f"{counts} in {total:.2f}s ({times})")
+                f"{counts} in {total:.2f}s ({times})\ntranslations: {coverage_summary(site)} "
+                f"(details: build.py check --translations)")
     per_lang = ", ".join(f"{lang} {n}" for lang, n in report.pages_per_language.items())
     search = f", {report.indexed_pages} pages indexed" if report.indexed_pages else ""
     out = site.config.output_dir.name

@@ -210,10 +210,10 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
             if recorded:
                 diags.warning(page.source.front.where("translation", "source_hash"),
                               f"the source changed since this was translated ({origin.source.file})",
-                              f"update the translation, then set translation: {{source_hash: {origin.source.text_hash}}}")
+                              f'update the translation, then set translation: {{source_hash: "{origin.source.text_hash}"}}')
             else:
                 diags.warning(Location(page.source.file, 1, 1), "this translation does not say which version of the source it translates",
-                              f"add translation: {{source_hash: {origin.source.text_hash}}} (the source as it is now)")
+                              f'add translation: {{source_hash: "{origin.source.text_hash}"}} (the source as it is now)')
 
 
 def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:

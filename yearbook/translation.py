@@ -11,6 +11,7 @@ the source changes, the translation is reported as stale.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .pages import Entry, Page
@@ -120,5 +121,90 @@ def page_coverage(page: Page, origin: Page, origin_source) -> Coverage:
     return coverage
 
 
+def entry_coverage(page: Page, origin: Page, entry_id: str) -> Coverage:
+    """Coverage of one entry (articles attribute their parts to different departments)."""
+    chars = len(CJK.findall(_text(split_entries(origin.body_html)[1].get(entry_id, ""))))
+    done = any(e.id == entry_id and e.lang is None for e in page.entries)
+    return Coverage(entries=1, entries_done=int(done), chars=chars, chars_done=chars if done else 0)
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, counting Chinese characters as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 def _text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
+
+
+def coverage_report(site, lang: str) -> str:
+    """Translation coverage of one language: per volume and part, per department, then what is missing or stale."""
+    config = site.config
+    default = config.default_language
+    per_page = {}
+    for key in site.order:
+        origin = site.pages[(key, default)]
+        per_page[key] = page_coverage(site.pages[(key, lang)], origin, origin.source)
+
+    def total(keys) -> Coverage:
+        result = Coverage()
+        for key in keys:
+            result.add(per_page[key])
+        return result
+
+    def line(indent: int, label: str, cov: Coverage) -> str:
+        entries = f"{cov.entries_done}/{cov.entries} entries" if cov.entries else ""
+        label = pad("  " * indent + label, 52)
+        return f"{label} {cov.percent():>5}  {cov.chars_done:>6}/{cov.chars:<6} chars  {entries}".rstrip()
+
+    def subtree(key) -> list:
+        keys, stack = [], [key]
+        while stack:
+            current = stack.pop()
+            keys.append(current)
+            stack.extend(site.nodes[current].children)
+        return keys
+
+    name = config.language(lang).name
+    out = [f"Translation coverage of {name} ({lang}): Chinese characters of the source translated, and entries", ""]
+    out.append(line(0, "whole site", total(site.order)))
+    for volume in site.volumes():
+        out.append(line(1, f"{volume.key} {volume.meta['title']}", total(subtree(volume.key))))
+        for child in site.children(volume):
+            out.append(line(2, f"{child.key.rsplit('/', 1)[-1]} {child.meta['title']}", total(subtree(child.key))))
+    by_dept: dict = {}  # department → Coverage of its pages and of entries attributed to it
+    for key in site.order:
+        meta = site.nodes[key].meta
+        for dept in set(meta.get("departments") or []) | ({meta["department"]} if meta.get("department") else set()):
+            by_dept.setdefault(dept, Coverage()).add(per_page[key])
+        for entry_id, entry_meta in (meta.get("entries") or {}).items():
+            for dept in (entry_meta or {}).get("departments") or []:
+                cov = entry_coverage(site.pages[(key, lang)], site.pages[(key, default)], entry_id)
+                by_dept.setdefault(dept, Coverage()).add(cov)
+    if by_dept:
+        out += ["", "by department:"]
+        for dept in sorted(by_dept, key=lambda d: (site.registry.get(d).order if site.registry.get(d) else 999, d)):
+            record = site.registry.get(dept)
+            label = f"{dept} {record.name.get(default, '') if record else ''}"
+            out.append(line(1, label, by_dept[dept]))
+    everything = total(site.order)
+    out += ["", f"missing ({len(everything.missing)}):"] + [f"  {file}: {what}" for file, what in sorted(everything.missing)]
+    out += ["", f"stale ({len(everything.stale)}):"] + [
+        f"  {file}: translated from {old}, the source is now {new}" for file, old, new in sorted(everything.stale)]
+    return "\n".join(out) + "\n"
+
+
+def coverage_summary(site) -> str:
+    """One line per language for the check summary."""
+    default = site.config.default_language
+    parts = []
+    for lang in site.config.language_keys:
+        if lang == default:
+            continue
+        cov = Coverage()
+        for key in site.order:
+            origin = site.pages[(key, default)]
+            cov.add(page_coverage(site.pages[(key, lang)], origin, origin.source))
+        parts.append(f"{lang} {cov.percent()} translated ({len(cov.missing)} pages incomplete, {len(cov.stale)} stale)")
+    return "; ".join(parts)
