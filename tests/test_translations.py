@@ -49,3 +49,17 @@ def test_partial_translation_shows_missing_entries_in_chinese(site, run):
     fallback = html.index('<div class="untranslated" lang="zh-CN" data-pagefind-ignore>\n<h2 id="data-02" class="entry">')
     assert translated < fallback
     assert '<a href="#data-02" lang="zh-CN">数字化改革推进</a>' in html
+
+
+def test_english_naming_a_body_differently_from_the_glossary_is_a_warning(site, run):
+    page = site / "content/2022/gov/meetings.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "On 8 October 2021 the People's Government of Hangzhou Gongshu District held",
+        "On 8 October 2021 the district government held"), encoding="utf-8")
+    code, _, err = run(site, "check", "--strict")
+    assert code == 1
+    assert err.startswith(
+        "content/2022/gov/meetings.en.md:8:1: warning: entry 'meetings-01' names a body differently from the glossary: "
+        "区政府 is 'People's Government of Hangzhou Gongshu District'\n"
+        "  hint: use 'People's Government of Hangzhou Gongshu District', or change the glossary "
+        "('district-government' in content/_data/departments.yaml) if it is wrong\n")

@@ -12,6 +12,7 @@ from . import output, search
 from .config import Config, load_config
 from .data import load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location
+from .glossary import check_terms, load_glossary
 from .markdown import render_markdown
 from .parallel import map_items
 from .render import Renderer, is_cjk, load_strings, render_one
@@ -69,6 +70,9 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         attach_markdown(site, results, diags)
         validate_references(site, results, diags)
         strings = load_strings(site, diags)
+        terms = load_glossary(site, diags)
+        for lang in config.language_keys[1:]:
+            check_terms(site, terms, lang, diags)
         output.check_output_dir(config, diags)
     report.stop_on_errors()
     return config, site, strings

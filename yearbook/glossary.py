@@ -1,0 +1,85 @@
+"""The bilingual glossary (content/_data/glossary.yaml plus the department
+registry's names) and the check that English text uses it.
+
+Matching is per entry: when an entry's Chinese text contains a term or a
+body's name, the same entry in English should contain the glossary's English
+form. Titles of documents (《…》) are skipped: a body's name inside a title
+(《拱墅区政府投资项目管理办法》) is not a reference to the body.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics, Location, relpath
+from .schema import List, Map, Str, validate
+from .translation import PARTIAL, TRANSLATED, split_entries
+from .yamldoc import parse_yaml
+
+GLOSSARY_FILE = "_data/glossary.yaml"
+TERM = Map({"zh": Str("the term as printed", required=True), "en": Str("its English form", required=True),
+            "note": Str("where it is used")})
+DOCUMENT_TITLE = re.compile(r"《[^》]*》")
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str      # as printed in the source language
+    english: str
+    origin: str      # "glossary" or a department id
+
+
+def load_glossary(site, diags: Diagnostics) -> list:
+    """Terms from glossary.yaml and every department name, longest first."""
+    config = site.config
+    terms = []
+    path = config.content_dir / GLOSSARY_FILE
+    if path.exists():
+        doc = parse_yaml(path.read_text(encoding="utf-8"), relpath(path, config.root), diags)
+        if doc is not None:
+            for record in validate(doc.data, List(TERM), doc, diags, name="glossary") or []:
+                if record and record["zh"] and record["en"]:
+                    terms.append(Term(record["zh"], record["en"], "glossary"))
+    for dept in site.registry.departments.values():
+        english = dept.name.get("en")
+        if english:
+            for printed in [dept.name.get(config.default_language, ""), *dept.aliases]:
+                if printed:
+                    terms.append(Term(printed, english, dept.id))
+    return sorted(terms, key=lambda t: (-len(t.source), t.source))
+
+
+def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
+    """Warn where an English entry does not use the glossary form of a term its source uses."""
+    default = site.config.default_language
+    for key in site.order:
+        page = site.pages[(key, lang)]
+        if page.text_status not in (TRANSLATED, PARTIAL):
+            continue
+        origin = site.pages[(key, default)]
+        own = split_entries(page.body_html)[1]
+        for entry_id, source_html in split_entries(origin.body_html)[1].items():
+            if entry_id not in own or any(e.id == entry_id and e.lang for e in page.entries):
+                continue
+            source_text = DOCUMENT_TITLE.sub("", TAG.sub("", source_html))
+            english = _fold(TAG.sub("", own[entry_id]))
+            for term in terms:
+                if term.source not in source_text:
+                    continue
+                source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
+                if _fold(term.english) not in english:
+                    entry = next(e for e in page.entries if e.id == entry_id)
+                    what = "a body" if term.origin != "glossary" else "a term"
+                    diags.warning(Location(page.source.file, entry.line, 1),
+                                  f"entry '{entry_id}' names {what} differently from the glossary: "
+                                  f"{term.source} is '{term.english}'",
+                                  f"use '{term.english}', or change the glossary ({_where(term)}) if it is wrong")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\"“”'‘’*]", "", text).lower()
+
+
+def _where(term: Term) -> str:
+    return f"content/{GLOSSARY_FILE}" if term.origin == "glossary" else f"'{term.origin}' in content/_data/departments.yaml"
