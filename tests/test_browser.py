@@ -67,3 +67,52 @@ def test_root_redirects_to_the_default_language(server, page):
     page.goto(f"{server}/")
     page.wait_for_url(f"{server}/zh/")
     assert page.locator("h1").inner_text() == "拱墅年鉴"
+
+
+@pytest.mark.parametrize("path,anchor", [
+    ("zh/", ""),
+    ("zh/2022/", ""),
+    ("zh/2022/gov/", ""),
+    ("zh/2022/gov/meetings/", "#meetings-02"),
+    ("zh/2022/gov/meetings/", "#t04"),
+    ("zh/2022/summaries/", ""),
+    ("zh/2022/summaries/data-bureau/", ""),
+    ("zh/2022/documents/tasks-2021/", "#r042"),
+    ("zh/2022/documents/plenum-response/", "#commerce"),
+])
+def test_language_switch_keeps_page_and_entry(server, page, path, anchor):
+    page.goto(f"{server}/{path}{anchor}")
+    page.locator("a[data-lang-switch]").click()
+    page.wait_for_url(f"{server}/en/{path[3:]}{anchor}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    if anchor:
+        assert page.locator(anchor).count() == 1
+        assert page.locator(anchor).evaluate("e => e.matches(':target')")
+    # ...and back again.
+    page.locator("a[data-lang-switch]").click()
+    page.wait_for_url(f"{server}/{path}{anchor}")
+
+
+def test_switch_without_hash_lands_on_the_entry_being_read(server, page):
+    page.goto(f"{server}/zh/2022/gov/fire/")
+    page.evaluate("document.getElementById('fire-03').scrollIntoView()")
+    page.locator("a[data-lang-switch]").click()
+    page.wait_for_url(f"{server}/en/2022/gov/fire/#fire-03")
+
+
+def test_untranslated_page_says_so_in_english(server, page):
+    page.goto(f"{server}/en/2022/summaries/data-bureau/")
+    assert page.locator(".banner").inner_text().startswith("This page has not been translated yet")
+    assert page.locator("h1").inner_text() == "Gongshu District Bureau of Data Resources"
+    assert page.locator(".untranslated").get_attribute("lang") == "zh-CN"
+
+
+def test_404_page_speaks_the_language_of_the_url(server, page):
+    # Static hosts answer a missing URL with /404.html; python's http.server does not, so the route does.
+    not_found = page.request.get(f"{server}/404.html").text()
+    page.route("**/no/such/page/", lambda route: route.fulfill(status=404, body=not_found, content_type="text/html"))
+    page.goto(f"{server}/en/no/such/page/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1:visible").inner_text() == "Page not found"
+    page.goto(f"{server}/zh/no/such/page/")
+    assert page.locator("h1:visible").inner_text() == "找不到这一页"

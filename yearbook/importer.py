@@ -1,0 +1,767 @@
+"""Draft importer: a chapter as typed from the printed yearbook → content files.
+
+A draft is plain text in the shape of seed 000: running heads, the chapter
+title, bare section headings, 【entries】, photo captions with credits, tables
+with TAB-separated cells, attributions in parentheses, and paragraphs split by
+page breaks. Each non-blank line is classified by its own shape and by its
+neighbours (pass 1, `classify`):
+
+  head         running head or page number (`2022`, `拱墅年鉴`): reported only
+  english      Latin-only line before the chapter title → a note on the chapter
+  chapter      first CJK line that is not a running head → index.zh.md
+  heading      bare short line (no 【, no punctuation): a section (分目); a
+               letter-spaced one (`综 述`) loses its spaces and gets a note
+  entry        `【标题】正文` → `{#sNN-MM}`, `## 标题`, 正文
+  table        title line, `表N`, TAB header, TAB rows; `续表N` with its
+               repeated header continues table N → tNN.table.yaml + tNN.zh.tsv
+  figure       the line(s) above a credit `(区亚保办 供稿)`, or a caption with
+               the credit at the end of the same line → `figures:`
+  attribution  `(於晓萍)` alone on a line, or ending a paragraph after 。
+  text         everything else: body text
+
+Pass 2 (`_Builder`) reads the items in order. A text line joins the paragraph
+before it, with no space, while that paragraph does not end a sentence (。！？,
+perhaps followed by a closing quote or bracket); figures, tables and running
+heads printed in between are skipped over. An attribution closes the run of
+entries since the previous one. Text outside an entry (after an attribution,
+or before the first entry of a section) is never attached anywhere: it is
+reported as unclassified with its line numbers, for the editor to move by hand.
+Apart from these repairs (and NBSPs folded to spaces) the text is kept as
+printed. Every non-blank input line ends up in an output file or in the report.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANG = "zh"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SPACES = " \u3000"
+SENTENCE_END = tuple("。！？!?")
+CLOSERS = "”’）)」』\"'"
+ENTRY = re.compile(r"^【([^【】]+)】[ \u3000]*(.*)$")
+TABLE_LABEL = re.compile(r"^(?P<label>(?P<cont>续?)表[ \u3000]*(?P<number>\d+))(?:[ \u3000]+(?P<title>\S.*))?$")
+_CREDIT = r"[(（][^()（）]*(?:供稿|供图|摄)[ \u3000]*[)）]"
+CREDIT = re.compile(rf"^{_CREDIT}$")
+CAPTIONED = re.compile(rf"^(?P<caption>.*?\S)[ \u3000]*(?P<credit>{_CREDIT})$")
+PARENTHESISED = re.compile(r"^[(（](?P<inner>[^()（）]+)[)）]$")
+TRAILING_PARENS = re.compile(r"(?P<printed>[(（][^()（）]+[)）])$")
+NAME = re.compile(rf"^[{CJK}·]+$")
+HEADING_PUNCTUATION = re.compile(r"[。，,；;：:！？!?、\t【】]")
+RUNNING_HEAD = re.compile(r"^(?:\d{1,4}|[·•\-—]\s*\d{1,4}\s*[·•\-—]|\S{0,10}年鉴(?:[ \u3000]*\d{4})?)$")
+MARKDOWN_START = re.compile(r"^(?:[#>+*=_`~:{|-]|\d+[.)](?:\s|$))")
+
+
+# ---------------------------------------------------------------- public data
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the importer did or noticed, at an input line."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Unclassified:
+    """Input the importer could not place: the editor moves it by hand."""
+
+    lines: tuple[int, ...]
+    text: str          # the first 30 characters
+    reason: str
+
+
+@dataclass
+class Report:
+    notices: list = field(default_factory=list)        # [Notice], sorted by line
+    unclassified: list = field(default_factory=list)   # [Unclassified], sorted by first line
+
+    def format(self) -> str:
+        """The report as text lines: notices, then what needs moving by hand."""
+        lines = [f"L{n.line}: {n.message}" for n in self.notices]
+        if self.unclassified:
+            lines.append(f"unclassified ({len(self.unclassified)}): not imported, move by hand")
+            for item in self.unclassified:
+                lines.append(f"  {_line_range(item.lines)}: {item.text} — {item.reason}")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportResult:
+    folder: str        # where the files belong under content/, e.g. "2022/gov"
+    files: dict        # path relative to `folder` → file text
+    report: Report
+    placed: dict       # input line number → the file it went to, or "report"
+    counts: dict       # sections, entries, attributions, figures, tables, table_rows, unclassified
+
+    def summary(self) -> str:
+        """One line: what was imported."""
+        c = self.counts
+        return (f"{c['sections']} sections, {c['entries']} entries, {c['attributions']} attributions, "
+                f"{c['figures']} figures, {c['tables']} tables ({c['table_rows']} rows); "
+                f"{len(self.report.notices)} notices, {c['unclassified']} unclassified")
+
+
+# ---------------------------------------------------------------- reading
+
+def read_draft(path) -> tuple[str, str | None]:
+    """The draft's text and a notice when it was not UTF-8 (GB18030 is detected and converted)."""
+    raw = Path(path).read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), f"{path}: UTF-16 text, converted to UTF-8"
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValueError(f"{path}: neither UTF-8 nor GB18030 (first bad byte at offset {utf8_error.start})") from None
+    return text, f"{path}: not UTF-8; read as GB18030 and converted to UTF-8"
+
+
+# ---------------------------------------------------------------- line shapes
+
+@dataclass(frozen=True)
+class Line:
+    no: int
+    text: str
+
+
+@dataclass
+class Item:
+    """One classified unit of the draft: a line, or a group of lines (figure, table part)."""
+
+    kind: str
+    lines: tuple
+    text: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with their 1-based numbers, NBSPs folded, ends trimmed (TABs inside kept)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    lines = []
+    for no, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip(SPACES + "\f\v") if "\t" in raw.strip() else raw.strip()
+        if stripped:
+            lines.append(Line(no, stripped))
+    return lines
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text contains a CJK ideograph."""
+    return re.search(f"[{CJK}]", text) is not None
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether text ends a sentence: 。！？ perhaps followed by closing quotes or brackets."""
+    return text.rstrip(CLOSERS).endswith(SENTENCE_END)
+
+
+def parse_names(inner: str) -> tuple[list, bool] | None:
+    """Names in an attribution (2–4 CJK each, space-separated) and whether one was padded (`汪 剑`)."""
+    tokens = inner.split()
+    if not tokens or not all(NAME.match(t) for t in tokens):
+        return None
+    names, padded, index = [], False, 0
+    while index < len(tokens):
+        token = tokens[index]
+        if len(token) == 1 and index + 1 < len(tokens) and len(tokens[index + 1]) == 1:
+            token, padded, index = token + tokens[index + 1], True, index + 1
+        if not 2 <= len(token) <= 4:
+            return None
+        names.append(token)
+        index += 1
+    return names, padded
+
+
+def shape(text: str) -> str:
+    """What a line looks like on its own (before its neighbours are considered)."""
+    if "\t" in text:
+        return "tab"
+    if ENTRY.match(text):
+        return "entry"
+    if TABLE_LABEL.match(text):
+        return "label"
+    if CREDIT.match(text):
+        return "credit"
+    if CAPTIONED.match(text):
+        return "captioned"
+    match = PARENTHESISED.match(text)
+    if match and parse_names(match["inner"]):
+        return "attribution"
+    if RUNNING_HEAD.match(text):
+        return "head"
+    if not has_cjk(text):
+        return "latin" if re.search(r"[A-Za-z]", text) else "text"
+    compact = re.sub(f"[{SPACES}]", "", text)
+    if len(compact) <= 20 and not HEADING_PUNCTUATION.search(text) and not text.endswith(tuple(CLOSERS)):
+        return "bare"
+    return "text"
+
+
+# ---------------------------------------------------------------- pass 1: classify
+
+def classify(lines: list[Line]) -> list[Item]:
+    """Items in print order: single lines with their kind, figures and table parts grouped."""
+    shapes = [shape(line.text) for line in lines]
+    groups, claimed = _claim_groups(lines, shapes)
+    items, chapter, english_found = [], None, False
+    in_preamble = True   # until the chapter title, or the first entry, figure or table
+    for index, (line, kind) in enumerate(zip(lines, shapes)):
+        if index in groups:
+            items.append(groups[index])
+            in_preamble = False
+        if index in claimed:
+            continue
+        if in_preamble and kind == "latin" and not english_found:
+            items.append(Item("english", (line.no,), line.text))
+            english_found = True
+            continue
+        if in_preamble and kind in ("bare", "text") and has_cjk(line.text):
+            items.append(Item("chapter", (line.no,), line.text))
+            chapter, in_preamble = line.text, False
+            continue
+        if kind not in ("head", "latin"):
+            in_preamble = False
+        if kind == "head" or line.text == chapter:
+            items.append(Item("head", (line.no,), line.text))
+        elif kind == "entry":
+            title, body = ENTRY.match(line.text).groups()
+            items.append(Item("entry", (line.no,), body, {"title": title.strip(),
+                                                           "spaced": body != line.text.split("】", 1)[1]}))
+        elif kind == "attribution":
+            items.append(Item("attribution", (line.no,), line.text))
+        elif kind == "bare":
+            items.append(Item("heading", (line.no,), line.text))
+        elif kind in ("tab", "credit", "label"):
+            items.append(Item("stray", (line.no,), line.text, {"reason": _stray_reason(kind)}))
+        else:
+            items.append(Item("text", (line.no,), line.text))
+    return items
+
+
+def _stray_reason(kind: str) -> str:
+    """Why a structural line was left over in pass 1."""
+    return {"tab": "TAB-separated line outside a table",
+            "credit": "photo credit with no caption above it",
+            "label": "table label with no TAB-separated header after it"}[kind]
+
+
+def _claim_groups(lines: list[Line], shapes: list[str]) -> tuple[dict, set]:
+    """Figures and table parts: {index of first line: Item} and the indices they use."""
+    groups, claimed = {}, set()
+    for index, kind in enumerate(shapes):
+        if kind == "credit":
+            caption = _caption_above(lines, shapes, index, claimed)
+            if caption:
+                used = [*caption, index]
+                text = "".join(lines[i].text for i in caption)
+                groups[caption[0]] = Item("figure", tuple(lines[i].no for i in used), text,
+                                          {"credit": lines[index].text})
+                claimed.update(used)
+        elif kind == "captioned" and index not in claimed:
+            match = CAPTIONED.match(lines[index].text)
+            groups[index] = Item("figure", (lines[index].no,), match["caption"], {"credit": match["credit"]})
+            claimed.add(index)
+        elif kind == "label":
+            part = _table_part(lines, shapes, index, claimed)
+            if part:
+                first = min(part.data["indices"])
+                groups[first] = part
+                claimed.update(part.data["indices"])
+    return groups, claimed
+
+
+def _caption_above(lines: list[Line], shapes: list[str], index: int, claimed: set) -> list[int]:
+    """Indices of the caption printed above a credit line: the adjacent block of plain lines."""
+    above = index - 1
+    if above < 0 or above in claimed or shapes[above] not in ("text", "bare", "latin"):
+        return []
+    caption = [above]
+    while (caption[0] > 0 and caption[0] - 1 not in claimed and shapes[caption[0] - 1] in ("text", "bare")
+           and lines[caption[0] - 1].no == lines[caption[0]].no - 1):
+        caption.insert(0, caption[0] - 1)
+    return caption
+
+
+def _table_part(lines: list[Line], shapes: list[str], index: int, claimed: set) -> Item | None:
+    """A table part: `表N` (with its title line above) or `续表N`, then a TAB header and TAB rows."""
+    match = TABLE_LABEL.match(lines[index].text)
+    rows = []
+    cursor = index + 1
+    while cursor < len(shapes) and shapes[cursor] == "tab":
+        rows.append(cursor)
+        cursor += 1
+    if not rows:
+        return None
+    indices = [index, *rows]
+    title, title_line = match["title"], lines[index].no if match["title"] else None
+    above = index - 1
+    if (not match["cont"] and not title and above >= 0 and above not in claimed
+            and shapes[above] in ("bare", "text") and not ends_sentence(lines[above].text)):
+        title, title_line = lines[above].text, lines[above].no
+        indices.insert(0, above)
+    return Item("table", tuple(lines[i].no for i in indices), title or "",
+                {"indices": indices, "label": match["label"], "number": int(match["number"]),
+                 "continued": bool(match["cont"]), "title_line": title_line,
+                 "header": lines[rows[0]], "rows": [lines[i] for i in rows[1:]]})
+
+
+# ---------------------------------------------------------------- pass 2: assemble
+
+@dataclass
+class Paragraph:
+    parts: list
+    lines: list
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class Entry:
+    id: str
+    title: str
+    line: int
+    paragraphs: list = field(default_factory=list)
+    placements: list = field(default_factory=list)   # '::: figure p01' / '::: table t04'
+
+
+@dataclass
+class Section:
+    id: str
+    order: int
+    title: str
+    line: int
+    notes: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    lead: list = field(default_factory=list)         # placements before the first entry
+    authors: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    covered: int = 0                                  # entries[:covered] have an attribution
+    last_line: int = 0
+
+
+@dataclass
+class Table:
+    number: int
+    title: str
+    title_line: int | None
+    columns: list
+    parts: list = field(default_factory=list)        # (label, row count)
+    rows: list = field(default_factory=list)
+    first_line: int = 0
+    last_line: int = 0
+
+    @property
+    def id(self) -> str:
+        return f"t{self.number:02d}"
+
+
+class _Builder:
+    """Pass 2: reads classified items in order and builds the chapter."""
+
+    def __init__(self, seed: str):
+        self.seed = seed
+        self.chapter_title: str | None = None
+        self.chapter_notes: list = []
+        self.sections: list = []
+        self.tables: dict = {}
+        self.figure_count = 0
+        self.entry: Entry | None = None        # the entry that takes text (None after an attribution)
+        self.last_entry: Entry | None = None   # the entry the next figure or table is placed after
+        self.paragraph: Paragraph | None = None
+        self.outside: Paragraph | None = None  # text outside an entry, reported when it ends
+        self.outside_reason = ""
+        self.notices: list = []
+        self.unclassified: list = []
+        self.placed: dict = {}
+        self.spaced_entries: list = []
+
+    # -- helpers
+
+    @property
+    def section(self) -> Section | None:
+        return self.sections[-1] if self.sections else None
+
+    def notice(self, line: int, message: str) -> None:
+        """Add a notice to the report."""
+        self.notices.append(Notice(line, message))
+
+    def place(self, lines, destination: str) -> None:
+        """Record where input lines went."""
+        for no in lines:
+            self.placed.setdefault(no, destination)
+        if self.section and destination == self.section_file(self.section):
+            self.section.last_line = max(self.section.last_line, *lines)
+
+    def unplaced(self, lines, text: str, reason: str) -> None:
+        """Report input that could not be placed."""
+        self.unclassified.append(Unclassified(tuple(lines), text[:30], reason))
+        for no in lines:
+            self.placed[no] = "report"
+
+    @staticmethod
+    def section_file(section: Section) -> str:
+        return f"{section.id}.{LANG}.md"
+
+    # -- items
+
+    def run(self, items: list[Item]) -> None:
+        """Feed every item to its handler, in print order."""
+        for index, item in enumerate(items):
+            if item.kind == "heading" and not self._is_section_heading(items, index):
+                item = Item("text", item.lines, item.text)
+            getattr(self, f"on_{item.kind}")(item)
+        self.end_paragraph("the end of the draft")
+        self.end_outside()
+        self.check_uncovered()
+
+    def _is_section_heading(self, items: list[Item], index: int) -> bool:
+        """A bare line is a heading unless it continues an open paragraph (and no entry follows)."""
+        following = next((i for i in items[index + 1:] if i.kind != "head"), None)
+        is_open = (self.paragraph or self.outside) and not ends_sentence((self.paragraph or self.outside).text)
+        return not is_open or (following is not None and following.kind == "entry")
+
+    def on_head(self, item: Item) -> None:
+        self.notice(item.lines[0], f"running head {item.text!r} not imported")
+        self.placed[item.lines[0]] = "report"
+
+    def on_english(self, item: Item) -> None:
+        self.chapter_notes.append(f"English title printed in the source (L{item.lines[0]}): {item.text}")
+        self.place(item.lines, f"index.{LANG}.md")
+
+    def on_chapter(self, item: Item) -> None:
+        self.chapter_title = item.text
+        self.place(item.lines, f"index.{LANG}.md")
+
+    def on_stray(self, item: Item) -> None:
+        self.unplaced(item.lines, item.text, item.data["reason"])
+
+    def on_heading(self, item: Item) -> None:
+        self.end_paragraph(f"the section heading at L{item.lines[0]}")
+        self.end_outside()
+        self.check_uncovered()
+        printed = item.text
+        tokens = printed.split()
+        title = "".join(tokens) if len(tokens) > 1 and all(len(t) == 1 for t in tokens) else printed
+        number = len(self.sections) + 1
+        section = Section(f"s{number:02d}", number, title, item.lines[0])
+        if title != printed:
+            section.notes.append(f"分目标题印作“{printed}”（字间空格），标题按“{title}”录入。")
+            self.notice(item.lines[0], f"section heading printed letter-spaced {printed!r} → {title!r}")
+        self.sections.append(section)
+        self.entry = self.last_entry = None
+        self.outside_reason = f"text before the first entry of section {title} (L{item.lines[0]})"
+        self.place(item.lines, self.section_file(section))
+
+    def on_entry(self, item: Item) -> None:
+        self.end_paragraph(f"the entry at L{item.lines[0]}")
+        self.end_outside()
+        if self.section is None:
+            self.implicit_section(item.lines[0])
+        section = self.section
+        entry = Entry(f"{section.id}-{len(section.entries) + 1:02d}", item.data["title"], item.lines[0])
+        section.entries.append(entry)
+        self.entry = self.last_entry = entry
+        if item.data["spaced"]:
+            self.spaced_entries.append(item.lines[0])
+        self.place(item.lines, self.section_file(section))
+        if item.text:
+            self.add_text(item.text, item.lines[0])
+
+    def implicit_section(self, line: int) -> None:
+        """A section for entries printed before any section heading."""
+        title = self.chapter_title or "未命名分目"
+        section = Section("s01", 1, title, line, notes=["印本此处无分目标题；分目标题暂用类目标题，请核对。"])
+        self.sections.append(section)
+        self.notice(line, f"entry before any section heading: put into section s01 titled {title!r}")
+
+    def on_text(self, item: Item) -> None:
+        self.add_text(item.text, item.lines[0])
+
+    def on_attribution(self, item: Item) -> None:
+        self.end_paragraph(f"the attribution at L{item.lines[0]}")
+        self.end_outside()
+        self.attribute(item.text, item.lines[0], inline=False)
+
+    def on_figure(self, item: Item) -> None:
+        section = self.section
+        if section is None:
+            self.unplaced(item.lines, item.text, "photo caption before the first section")
+            return
+        self.figure_count += 1
+        figure_id = f"p{self.figure_count:02d}"
+        section.figures.append({"id": figure_id, "caption": item.text, "credit": item.data["credit"]})
+        self.add_placement(f"::: figure {figure_id}")
+        where = _line_range(item.lines)
+        if len(item.lines) > 2:
+            self.notice(item.lines[0], f"caption {figure_id} printed over {len(item.lines) - 1} lines ({where}), joined")
+        self.notice(item.lines[0], f"figure {figure_id} ({where}), credit {item.data['credit']}: "
+                                   f"add credit.department (registry id) and topic by hand")
+        if self.paragraph and not ends_sentence(self.paragraph.text) and self.entry:
+            section.notes.append(f"图片说明 {figure_id} 印在【{self.entry.title}】段中；正文已接合。")
+        self.place(item.lines, self.section_file(section))
+
+    def on_table(self, item: Item) -> None:
+        data = item.data
+        table_id = f"t{data['number']:02d}"
+        header = data["header"].text.split("\t")
+        if self.section is None:
+            self.unplaced(item.lines, item.text or data["label"], "table before the first section")
+            return
+        table = self.tables.get(table_id)
+        if data["continued"] and table is not None:
+            self.continue_table(table, data, header)
+        elif table is not None:
+            self.unplaced(item.lines, data["label"], f"a second table numbered {data['number']} (rename or merge by hand)")
+            return
+        else:
+            table = self.new_table(data, header, item.lines[0])
+            self.add_placement(f"::: table {table_id}")
+        good = self.table_rows(table, data["rows"], len(table.columns))
+        table.parts.append((data["label"], len(good)))
+        table.last_line = max(table.last_line, *item.lines)
+        rows = [data["header"].no, *(row.no for row in data["rows"])]
+        self.place([no for no in item.lines if no not in rows], f"{table_id}.table.yaml")
+        self.place([no for no in rows if no not in self.placed], f"{table_id}.{LANG}.tsv")
+        self.section.last_line = max(self.section.last_line, *item.lines)
+
+    def new_table(self, data: dict, header: list, first_line: int) -> Table:
+        """Start table N from its first part."""
+        if data["continued"]:
+            self.notice(data["header"].no, f"{data['label']} has no 表{data['number']} before it; started the table here")
+        title = data["title"] if data["title"] else f"表{data['number']}"
+        if not data["title"]:
+            self.notice(data["header"].no, f"{data['label']}: no title line found; title set to {title!r}")
+        table = Table(data["number"], title, data["title_line"], header, first_line=first_line)
+        self.tables[table.id] = table
+        return table
+
+    def continue_table(self, table: Table, data: dict, header: list) -> None:
+        """A 续表 part: drop its repeated header (or keep a different first row as data)."""
+        if header == table.columns:
+            self.notice(data["header"].no, f"{data['label']}: repeated header dropped; rows continue {table.id}")
+            self.placed[data["header"].no] = "report"
+        else:
+            self.notice(data["header"].no, f"{data['label']}: first line differs from the header of {table.id}; kept as a row")
+            data["rows"].insert(0, data["header"])
+
+    def table_rows(self, table: Table, rows: list, width: int) -> list:
+        """Append the rows with the right number of cells; report the others."""
+        good = []
+        for row in rows:
+            cells = row.text.split("\t")
+            if len(cells) != width:
+                self.unplaced([row.no], row.text, f"table row with {len(cells)} cells, the header has {width}")
+                continue
+            good.append(cells)
+        table.rows.extend(good)
+        return good
+
+    # -- paragraphs and attributions
+
+    def add_text(self, text: str, line: int) -> None:
+        """A text line: joins an open paragraph, starts one in the entry, or is outside any entry."""
+        target = self.paragraph or self.outside
+        if target is not None and not ends_sentence(target.text):
+            self.notice(target.lines[-1], f"joined with L{line} (page break)")
+            target.parts.append(text)
+            target.lines.append(line)
+            if target is self.outside:
+                return
+        elif self.entry is not None:
+            self.paragraph = Paragraph([text], [line])
+            self.entry.paragraphs.append(self.paragraph)
+        else:
+            self.end_outside()
+            self.outside = Paragraph([text], [line])
+            return
+        self.place([line], self.section_file(self.section))
+        self.split_inline_attribution()
+
+    def split_inline_attribution(self) -> None:
+        """An attribution closing the paragraph after a full stop: `……。（於晓萍）`."""
+        paragraph = self.paragraph
+        match = TRAILING_PARENS.search(paragraph.text)
+        if not match:
+            return
+        before = paragraph.text[:match.start()].rstrip(SPACES)
+        if not before or not ends_sentence(before) or not parse_names(match["printed"][1:-1]):
+            return
+        last = paragraph.parts[-1]
+        cut = len(last) - len(match["printed"])
+        if cut < 0:
+            return
+        paragraph.parts[-1] = last[:cut].rstrip(SPACES)
+        line = paragraph.lines[-1]
+        title = self.entry.title
+        self.section.notes.append(f"署名“{match['printed']}”印在【{title}】段末，已移入 authors。")
+        self.paragraph = None
+        self.attribute(match["printed"], line, inline=True)
+
+    def attribute(self, printed: str, line: int, inline: bool) -> None:
+        """Close the run of entries since the previous attribution in this section."""
+        names, padded = parse_names(printed[1:-1])
+        section = self.section
+        run = section.entries[section.covered:] if section else []
+        if not run:
+            self.unplaced([line], printed, "attribution with no entry above it in its section")
+            return
+        author = {"names": names, "from": run[0].id, "to": run[-1].id, "as_printed": printed}
+        section.authors.append(author)
+        section.covered = len(section.entries)
+        span = run[0].id if len(run) == 1 else f"{run[0].id}…{run[-1].id}"
+        where = "at the end of the paragraph" if inline else "on its own line"
+        self.notice(line, f"attribution {printed} {where} → authors of {span}")
+        if padded:
+            spaced = [t for t in printed[1:-1].split()]
+            pairs = [f"{a} {b}" for a, b in zip(spaced, spaced[1:]) if len(a) == len(b) == 1]
+            section.notes.append(f"署名印作“{printed}”，“{'”“'.join(pairs)}”中间有补位空格，"
+                                 f"姓名按“{'”“'.join(p.replace(' ', '') for p in pairs)}”录入。")
+            self.notice(line, f"padded name(s) in {printed}: {', '.join(pairs)} → {', '.join(names)}")
+        self.entry = None
+        self.outside_reason = f"text after the attribution {printed} at L{line}, outside any entry"
+        self.place([line], self.section_file(section))
+
+    def end_paragraph(self, by: str | None) -> None:
+        """Close the entry's paragraph; note it when it ends mid-sentence."""
+        paragraph, self.paragraph = self.paragraph, None
+        if paragraph is not None and by is not None and not ends_sentence(paragraph.text):
+            self.notice(paragraph.lines[-1], f"paragraph ends mid-sentence (…{paragraph.text[-8:]}) before {by}; "
+                                             f"its continuation may be printed elsewhere")
+
+    def end_outside(self) -> None:
+        """Report text that was outside any entry."""
+        outside, self.outside = self.outside, None
+        if outside is not None:
+            reason = self.outside_reason or "text before the first section"
+            self.unplaced(outside.lines, outside.text, reason)
+
+    def add_placement(self, directive: str) -> None:
+        """Place a figure or table after the entry in which it is printed."""
+        if self.last_entry is not None:
+            self.last_entry.placements.append(directive)
+        else:
+            self.section.lead.append(directive)
+
+    def check_uncovered(self) -> None:
+        """Note entries at the end of a section that no attribution covers."""
+        section = self.section
+        if section and section.covered < len(section.entries):
+            left = section.entries[section.covered:]
+            self.notice(left[0].line, f"entries {left[0].id}…{left[-1].id} have no attribution after them")
+
+    def finish_notices(self) -> list:
+        """Aggregated notices (one line for all the 】 spaces), sorted by line."""
+        notices = list(self.notices)
+        if self.spaced_entries:
+            lines = ", ".join(f"L{n}" for n in self.spaced_entries)
+            notices.append(Notice(self.spaced_entries[0],
+                                  f"space after 】 dropped on {len(self.spaced_entries)} line(s): {lines}"))
+        return sorted(notices, key=lambda n: n.line)
+
+
+# ---------------------------------------------------------------- output files
+
+def _q(text: str) -> str:
+    """A YAML double-quoted string (JSON string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _line_range(lines) -> str:
+    """'L94–95' or 'L33'."""
+    lines = sorted(lines)
+    return f"L{lines[0]}" if len(lines) == 1 or lines[0] == lines[-1] else f"L{lines[0]}–{lines[-1]}"
+
+
+def _escape_block_start(text: str) -> str:
+    """Keep a paragraph a paragraph: escape a leading character Markdown would read as syntax."""
+    return "\\" + text if MARKDOWN_START.match(text) else text
+
+
+def chapter_file(title: str, notes: list, seed: str, last_line: int) -> str:
+    """index.zh.md of the chapter."""
+    front = ["---", "type: chapter", f"title: {_q(title)}", f"source: {{seed: {_q(seed)}, lines: {_q(f'1-{last_line}')}}}"]
+    if notes:
+        front += ["notes:", *[f"  - {_q(n)}" for n in notes]]
+    return "\n".join([*front, "---", ""])
+
+
+def section_file(section: Section, seed: str) -> str:
+    """sNN.zh.md: front matter (authors, figures, notes) and the entries."""
+    front = ["---", "type: section", f"title: {_q(section.title)}", f"order: {section.order}",
+             f"source: {{seed: {_q(seed)}, lines: {_q(f'{section.line}-{section.last_line}')}}}"]
+    if section.notes:
+        front += ["notes:", *[f"  - {_q(n)}" for n in section.notes]]
+    if section.authors:
+        front.append("authors:")
+        for run in section.authors:
+            front += [f"  - names: [{', '.join(_q(n) for n in run['names'])}]", f"    from: {run['from']}"]
+            if run["to"] != run["from"]:
+                front.append(f"    to: {run['to']}")
+            front.append(f"    as_printed: {_q(run['as_printed'])}")
+    if section.figures:
+        front.append("figures:")
+        for figure in section.figures:
+            front += [f"  - id: {figure['id']}", f"    caption: {_q(figure['caption'])}",
+                      f"    credit: {{as_printed: {_q(figure['credit'])}}}"]
+    blocks = list(section.lead)
+    for entry in section.entries:
+        text = "\n\n".join(_escape_block_start(p.text) for p in entry.paragraphs if p.text)
+        blocks.append(f"{{#{entry.id}}}\n## {entry.title}" + (f"\n{text}" if text else ""))
+        blocks.extend(entry.placements)
+    return "\n".join([*front, "---", ""]) + "\n" + "\n\n".join(blocks) + "\n"
+
+
+def table_files(table: Table, seed: str) -> dict:
+    """tNN.table.yaml and tNN.zh.tsv."""
+    keys = [f"c{i}" for i in range(1, len(table.columns) + 1)]
+    yaml = [f"number: {table.number}", f"title: {{{LANG}: {_q(table.title)}}}", "columns:",
+            *[f"  - {{key: {k}, {LANG}: {_q(label)}}}" for k, label in zip(keys, table.columns)],
+            "parts:", *[f"  - {{label: {_q(label)}, rows: {rows}}}" for label, rows in table.parts],
+            f"source: {{seed: {_q(seed)}, lines: {_q(f'{table.first_line}-{table.last_line}')}}}"]
+    if len(table.parts) > 1:
+        yaml += ["notes:", f"  - {_q('续表 repeats the header row in print; the repeat is dropped.')}"]
+    tsv = "\n".join("\t".join(row) for row in [keys, *table.rows]) + "\n"
+    return {f"{table.id}.table.yaml": "\n".join(yaml) + "\n", f"{table.id}.{LANG}.tsv": tsv}
+
+
+# ---------------------------------------------------------------- the import
+
+def import_draft(text: str, volume: str, chapter: str, file: str) -> ImportResult:
+    """Import one chapter draft: the content files for content/VOLUME/CHAPTER/ and a report."""
+    for name, value in (("volume", volume), ("chapter", chapter)):
+        if not SLUG.match(value):
+            raise ValueError(f"{name} {value!r} must be lowercase ASCII letters, digits and '-'")
+    seed = Path(file).stem
+    lines = split_lines(text)
+    builder = _Builder(seed)
+    builder.run(classify(lines))
+    nbsp_lines = [no for no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1) if "\u00a0" in raw]
+    if nbsp_lines:
+        builder.notice(nbsp_lines[0], f"NBSP folded to a space on {len(nbsp_lines)} line(s)")
+    title = builder.chapter_title
+    if title is None:
+        title = chapter
+        builder.notice(lines[0].no if lines else 1, f"no chapter title found; the title is set to {chapter!r}")
+    last_line = lines[-1].no if lines else 1
+    files = {f"index.{LANG}.md": chapter_file(title, builder.chapter_notes, seed, last_line)}
+    for section in builder.sections:
+        files[builder.section_file(section)] = section_file(section, seed)
+    for table in builder.tables.values():
+        files.update(table_files(table, seed))
+    report = Report(builder.finish_notices(), sorted(builder.unclassified, key=lambda u: u.lines[0]))
+    counts = {"sections": len(builder.sections),
+              "entries": sum(len(s.entries) for s in builder.sections),
+              "attributions": sum(len(s.authors) for s in builder.sections),
+              "figures": builder.figure_count,
+              "tables": len(builder.tables),
+              "table_rows": sum(len(t.rows) for t in builder.tables.values()),
+              "unclassified": len(report.unclassified)}
+    return ImportResult(f"{volume}/{chapter}", files, report, dict(sorted(builder.placed.items())), counts)
