@@ -382,6 +382,7 @@ class _Builder:
         self.unclassified: list = []
         self.placed: dict = {}
         self.spaced_entries: list = []
+        self.skipped: list = []                # figures, tables, heads printed inside the open paragraph
 
     # -- helpers
 
@@ -428,7 +429,14 @@ class _Builder:
         is_open = (self.paragraph or self.outside) and not ends_sentence((self.paragraph or self.outside).text)
         return not is_open or (following is not None and following.kind == "entry")
 
+    def skip_over(self, what: str) -> None:
+        """Remember something printed inside an open paragraph, for the join notice."""
+        paragraph = self.paragraph or self.outside
+        if paragraph is not None and not ends_sentence(paragraph.text):
+            self.skipped.append(what)
+
     def on_head(self, item: Item) -> None:
+        self.skip_over(f"the running head at L{item.lines[0]}")
         self.notice(item.lines[0], f"running head {item.text!r} not imported")
         self.placed[item.lines[0]] = "report"
 
@@ -500,6 +508,7 @@ class _Builder:
         section.figures.append({"id": figure_id, "caption": item.text, "credit": item.data["credit"]})
         self.add_placement(f"::: figure {figure_id}")
         where = _line_range(item.lines)
+        self.skip_over(f"figure {figure_id} at {where}")
         if len(item.lines) > 2:
             self.notice(item.lines[0], f"caption {figure_id} printed over {len(item.lines) - 1} lines ({where}), joined")
         self.notice(item.lines[0], f"figure {figure_id} ({where}), credit {item.data['credit']}: "
@@ -522,8 +531,9 @@ class _Builder:
             self.unplaced(item.lines, data["label"], f"a second table numbered {data['number']} (rename or merge by hand)")
             return
         else:
-            table = self.new_table(data, header, item.lines[0])
+            table = self.new_table(data, header, item.text, item.lines[0])
             self.add_placement(f"::: table {table_id}")
+        self.skip_over(f"{data['label']} at {_line_range(item.lines)}")
         good = self.table_rows(table, data["rows"], len(table.columns))
         table.parts.append((data["label"], len(good)))
         table.last_line = max(table.last_line, *item.lines)
@@ -532,12 +542,12 @@ class _Builder:
         self.place([no for no in rows if no not in self.placed], f"{table_id}.{LANG}.tsv")
         self.section.last_line = max(self.section.last_line, *item.lines)
 
-    def new_table(self, data: dict, header: list, first_line: int) -> Table:
+    def new_table(self, data: dict, header: list, title: str, first_line: int) -> Table:
         """Start table N from its first part."""
         if data["continued"]:
             self.notice(data["header"].no, f"{data['label']} has no 表{data['number']} before it; started the table here")
-        title = data["title"] if data["title"] else f"表{data['number']}"
-        if not data["title"]:
+        if not title:
+            title = f"表{data['number']}"
             self.notice(data["header"].no, f"{data['label']}: no title line found; title set to {title!r}")
         table = Table(data["number"], title, data["title_line"], header, first_line=first_line)
         self.tables[table.id] = table
@@ -569,8 +579,10 @@ class _Builder:
     def add_text(self, text: str, line: int) -> None:
         """A text line: joins an open paragraph, starts one in the entry, or is outside any entry."""
         target = self.paragraph or self.outside
+        skipped, self.skipped = self.skipped, []
         if target is not None and not ends_sentence(target.text):
-            self.notice(target.lines[-1], f"joined with L{line} (page break)")
+            over = f"; over {', '.join(skipped)}" if skipped else ""
+            self.notice(target.lines[-1], f"joined with L{line} (page break{over})")
             target.parts.append(text)
             target.lines.append(line)
             if target is self.outside:
@@ -727,7 +739,8 @@ def table_files(table: Table, seed: str) -> dict:
             "parts:", *[f"  - {{label: {_q(label)}, rows: {rows}}}" for label, rows in table.parts],
             f"source: {{seed: {_q(seed)}, lines: {_q(f'{table.first_line}-{table.last_line}')}}}"]
     if len(table.parts) > 1:
-        yaml += ["notes:", f"  - {_q('续表 repeats the header row in print; the repeat is dropped.')}"]
+        labels = ", ".join(label for label, _ in table.parts[1:])
+        yaml += ["notes:", f"  - {_q(f'{labels}: the header row repeated in print is dropped.')}"]
     tsv = "\n".join("\t".join(row) for row in [keys, *table.rows]) + "\n"
     return {f"{table.id}.table.yaml": "\n".join(yaml) + "\n", f"{table.id}.{LANG}.tsv": tsv}
 
