@@ -76,6 +76,8 @@ class Unclassified:
 
 @dataclass
 class Report:
+    """What the importer did (notices) and what it could not place (unclassified)."""
+
     notices: list = field(default_factory=list)        # [Notice], sorted by line
     unclassified: list = field(default_factory=list)   # [Unclassified], sorted by first line
 
@@ -91,6 +93,8 @@ class Report:
 
 @dataclass
 class ImportResult:
+    """The files of one imported chapter, the report, and where every input line went."""
+
     folder: str        # where the files belong under content/, e.g. "2022/gov"
     files: dict        # path relative to `folder` → file text
     report: Report
@@ -230,9 +234,7 @@ def classify(lines: list[Line]) -> list[Item]:
         if kind == "head" or line.text == chapter:
             items.append(Item("head", (line.no,), line.text))
         elif kind == "entry":
-            title, body = ENTRY.match(line.text).groups()
-            items.append(Item("entry", (line.no,), body, {"title": title.strip(),
-                                                           "spaced": body != line.text.split("】", 1)[1]}))
+            items.append(_entry_item(line))
         elif kind == "attribution":
             items.append(Item("attribution", (line.no,), line.text))
         elif kind == "bare":
@@ -242,6 +244,18 @@ def classify(lines: list[Line]) -> list[Item]:
         else:
             items.append(Item("text", (line.no,), line.text))
     return items
+
+
+def _entry_item(line: Line) -> Item:
+    """`【标题】 正文`: the title, the run-in text, and whether a space after 】 was dropped."""
+    title, body = ENTRY.match(line.text).groups()
+    spaced = line.text.split("】", 1)[1] != body
+    return Item("entry", (line.no,), body, {"title": title.strip(), "spaced": spaced})
+
+
+def _looks_like_title(text: str) -> bool:
+    """A table title: short, and no sentence punctuation (an open body line is not one)."""
+    return len(text) <= 40 and not re.search(r"[。，,；;！？!?]", text)
 
 
 def _stray_reason(kind: str) -> str:
@@ -302,7 +316,7 @@ def _table_part(lines: list[Line], shapes: list[str], index: int, claimed: set) 
     title, title_line = match["title"], lines[index].no if match["title"] else None
     above = index - 1
     if (not match["cont"] and not title and above >= 0 and above not in claimed
-            and shapes[above] in ("bare", "text") and not ends_sentence(lines[above].text)):
+            and shapes[above] in ("bare", "text") and _looks_like_title(lines[above].text)):
         title, title_line = lines[above].text, lines[above].no
         indices.insert(0, above)
     return Item("table", tuple(lines[i].no for i in indices), title or "",
@@ -366,8 +380,7 @@ class Table:
 class _Builder:
     """Pass 2: reads classified items in order and builds the chapter."""
 
-    def __init__(self, seed: str):
-        self.seed = seed
+    def __init__(self) -> None:
         self.chapter_title: str | None = None
         self.chapter_notes: list = []
         self.sections: list = []
@@ -389,6 +402,11 @@ class _Builder:
     @property
     def section(self) -> Section | None:
         return self.sections[-1] if self.sections else None
+
+    def open_paragraph(self) -> Paragraph | None:
+        """The paragraph being read (in an entry or outside), if it has not ended its sentence."""
+        paragraph = self.paragraph or self.outside
+        return paragraph if paragraph is not None and not ends_sentence(paragraph.text) else None
 
     def notice(self, line: int, message: str) -> None:
         """Add a notice to the report."""
@@ -426,13 +444,11 @@ class _Builder:
     def _is_section_heading(self, items: list[Item], index: int) -> bool:
         """A bare line is a heading unless it continues an open paragraph (and no entry follows)."""
         following = next((i for i in items[index + 1:] if i.kind != "head"), None)
-        is_open = (self.paragraph or self.outside) and not ends_sentence((self.paragraph or self.outside).text)
-        return not is_open or (following is not None and following.kind == "entry")
+        return self.open_paragraph() is None or (following is not None and following.kind == "entry")
 
     def skip_over(self, what: str) -> None:
         """Remember something printed inside an open paragraph, for the join notice."""
-        paragraph = self.paragraph or self.outside
-        if paragraph is not None and not ends_sentence(paragraph.text):
+        if self.open_paragraph() is not None:
             self.skipped.append(what)
 
     def on_head(self, item: Item) -> None:
@@ -578,9 +594,9 @@ class _Builder:
 
     def add_text(self, text: str, line: int) -> None:
         """A text line: joins an open paragraph, starts one in the entry, or is outside any entry."""
-        target = self.paragraph or self.outside
+        target = self.open_paragraph()
         skipped, self.skipped = self.skipped, []
-        if target is not None and not ends_sentence(target.text):
+        if target is not None:
             over = f"; over {', '.join(skipped)}" if skipped else ""
             self.notice(target.lines[-1], f"joined with L{line} (page break{over})")
             target.parts.append(text)
@@ -754,7 +770,7 @@ def import_draft(text: str, volume: str, chapter: str, file: str) -> ImportResul
             raise ValueError(f"{name} {value!r} must be lowercase ASCII letters, digits and '-'")
     seed = Path(file).stem
     lines = split_lines(text)
-    builder = _Builder(seed)
+    builder = _Builder()
     builder.run(classify(lines))
     nbsp_lines = [no for no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1) if "\u00a0" in raw]
     if nbsp_lines:
