@@ -52,7 +52,7 @@ TRAILING_PARENS = re.compile(r"(?P<printed>[(（][^()（）]+[)）])$")
 NAME = re.compile(rf"^[{CJK}·]+$")
 HEADING_PUNCTUATION = re.compile(r"[。，,；;：:！？!?、\t【】]")
 RUNNING_HEAD = re.compile(r"^(?:\d{1,4}|[·•\-—]\s*\d{1,4}\s*[·•\-—]|\S{0,10}年鉴(?:[ \u3000]*\d{4})?)$")
-MARKDOWN_START = re.compile(r"^(?:[#>+*=_`~:{|-]|\d+[.)](?:\s|$))")
+MARKDOWN_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[#>+*=_`~:{|-]))")
 
 
 # ---------------------------------------------------------------- public data
@@ -130,6 +130,8 @@ def read_draft(path) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class Line:
+    """A non-blank input line and its 1-based number."""
+
     no: int
     text: str
 
@@ -165,16 +167,20 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip(CLOSERS).endswith(SENTENCE_END)
 
 
-def parse_names(inner: str) -> tuple[list, bool] | None:
-    """Names in an attribution (2–4 CJK each, space-separated) and whether one was padded (`汪 剑`)."""
+def parse_names(inner: str) -> tuple[list, list] | None:
+    """Names in an attribution (2–4 CJK each, space-separated) and the padded ones as printed (`汪 剑`).
+
+    Two one-character tokens in a row are one padded two-character name: `汪 剑 朱丽娜` → 汪剑, 朱丽娜.
+    """
     tokens = inner.split()
     if not tokens or not all(NAME.match(t) for t in tokens):
         return None
-    names, padded, index = [], False, 0
+    names, padded, index = [], [], 0
     while index < len(tokens):
         token = tokens[index]
         if len(token) == 1 and index + 1 < len(tokens) and len(tokens[index + 1]) == 1:
-            token, padded, index = token + tokens[index + 1], True, index + 1
+            padded.append(f"{token} {tokens[index + 1]}")
+            token, index = token + tokens[index + 1], index + 1
         if not 2 <= len(token) <= 4:
             return None
         names.append(token)
@@ -329,16 +335,21 @@ def _table_part(lines: list[Line], shapes: list[str], index: int, claimed: set) 
 
 @dataclass
 class Paragraph:
+    """Lines of one printed paragraph, rejoined across page breaks."""
+
     parts: list
     lines: list
 
     @property
     def text(self) -> str:
+        """The lines joined with no space (page-break repair)."""
         return "".join(self.parts)
 
 
 @dataclass
 class Entry:
+    """An entry (条目) and what is placed after it."""
+
     id: str
     title: str
     line: int
@@ -348,6 +359,8 @@ class Entry:
 
 @dataclass
 class Section:
+    """A section (分目): one sNN.zh.md."""
+
     id: str
     order: int
     title: str
@@ -363,6 +376,8 @@ class Section:
 
 @dataclass
 class Table:
+    """A numbered table, its print parts merged."""
+
     number: int
     title: str
     title_line: int | None
@@ -374,6 +389,7 @@ class Table:
 
     @property
     def id(self) -> str:
+        """t04 for 表4."""
         return f"t{self.number:02d}"
 
 
@@ -401,6 +417,7 @@ class _Builder:
 
     @property
     def section(self) -> Section | None:
+        """The section being read."""
         return self.sections[-1] if self.sections else None
 
     def open_paragraph(self) -> Paragraph | None:
@@ -427,6 +444,7 @@ class _Builder:
 
     @staticmethod
     def section_file(section: Section) -> str:
+        """sNN.zh.md"""
         return f"{section.id}.{LANG}.md"
 
     # -- items
@@ -446,28 +464,33 @@ class _Builder:
         following = next((i for i in items[index + 1:] if i.kind != "head"), None)
         return self.open_paragraph() is None or (following is not None and following.kind == "entry")
 
-    def skip_over(self, what: str) -> None:
-        """Remember something printed inside an open paragraph, for the join notice."""
+    def skip_over(self, what: str, note: str | None = None) -> None:
+        """Remember something printed inside an open paragraph: for the join notice (and a note)."""
         if self.open_paragraph() is not None:
-            self.skipped.append(what)
+            self.skipped.append((what, note))
 
     def on_head(self, item: Item) -> None:
+        """A running head: reported, and skipped over by a paragraph it interrupts."""
         self.skip_over(f"the running head at L{item.lines[0]}")
         self.notice(item.lines[0], f"running head {item.text!r} not imported")
         self.placed[item.lines[0]] = "report"
 
     def on_english(self, item: Item) -> None:
+        """The English chapter title: a note on the chapter page."""
         self.chapter_notes.append(f"English title printed in the source (L{item.lines[0]}): {item.text}")
         self.place(item.lines, f"index.{LANG}.md")
 
     def on_chapter(self, item: Item) -> None:
+        """The Chinese chapter title."""
         self.chapter_title = item.text
         self.place(item.lines, f"index.{LANG}.md")
 
     def on_stray(self, item: Item) -> None:
+        """A structural line that pass 1 could not group: reported."""
         self.unplaced(item.lines, item.text, item.data["reason"])
 
     def on_heading(self, item: Item) -> None:
+        """A section heading: ends what was open and starts sNN."""
         self.end_paragraph(f"the section heading at L{item.lines[0]}")
         self.end_outside()
         self.check_uncovered()
@@ -485,6 +508,7 @@ class _Builder:
         self.place(item.lines, self.section_file(section))
 
     def on_entry(self, item: Item) -> None:
+        """An entry: sNN-MM in the current section; its run-in text starts a paragraph."""
         self.end_paragraph(f"the entry at L{item.lines[0]}")
         self.end_outside()
         if self.section is None:
@@ -507,14 +531,17 @@ class _Builder:
         self.notice(line, f"entry before any section heading: put into section s01 titled {title!r}")
 
     def on_text(self, item: Item) -> None:
+        """A body line."""
         self.add_text(item.text, item.lines[0])
 
     def on_attribution(self, item: Item) -> None:
+        """An attribution on its own line."""
         self.end_paragraph(f"the attribution at L{item.lines[0]}")
         self.end_outside()
         self.attribute(item.text, item.lines[0], inline=False)
 
     def on_figure(self, item: Item) -> None:
+        """A caption with its credit: pNN in the section, placed after the entry it is printed in."""
         section = self.section
         if section is None:
             self.unplaced(item.lines, item.text, "photo caption before the first section")
@@ -524,16 +551,16 @@ class _Builder:
         section.figures.append({"id": figure_id, "caption": item.text, "credit": item.data["credit"]})
         self.add_placement(f"::: figure {figure_id}")
         where = _line_range(item.lines)
-        self.skip_over(f"figure {figure_id} at {where}")
+        note = f"图片说明 {figure_id} 印在【{self.entry.title}】段中；正文已接合。" if self.entry else None
+        self.skip_over(f"figure {figure_id} at {where}", note)
         if len(item.lines) > 2:
             self.notice(item.lines[0], f"caption {figure_id} printed over {len(item.lines) - 1} lines ({where}), joined")
         self.notice(item.lines[0], f"figure {figure_id} ({where}), credit {item.data['credit']}: "
                                    f"add credit.department (registry id) and topic by hand")
-        if self.paragraph and not ends_sentence(self.paragraph.text) and self.entry:
-            section.notes.append(f"图片说明 {figure_id} 印在【{self.entry.title}】段中；正文已接合。")
         self.place(item.lines, self.section_file(section))
 
     def on_table(self, item: Item) -> None:
+        """A table part: 表N starts tNN (placed after its entry), 续表N adds rows to it."""
         data = item.data
         table_id = f"t{data['number']:02d}"
         header = data["header"].text.split("\t")
@@ -553,9 +580,9 @@ class _Builder:
         good = self.table_rows(table, data["rows"], len(table.columns))
         table.parts.append((data["label"], len(good)))
         table.last_line = max(table.last_line, *item.lines)
-        rows = [data["header"].no, *(row.no for row in data["rows"])]
-        self.place([no for no in item.lines if no not in rows], f"{table_id}.table.yaml")
+        rows = [row.no for row in data["rows"]]
         self.place([no for no in rows if no not in self.placed], f"{table_id}.{LANG}.tsv")
+        self.place([no for no in item.lines if no not in self.placed], f"{table_id}.table.yaml")
         self.section.last_line = max(self.section.last_line, *item.lines)
 
     def new_table(self, data: dict, header: list, title: str, first_line: int) -> Table:
@@ -597,7 +624,9 @@ class _Builder:
         target = self.open_paragraph()
         skipped, self.skipped = self.skipped, []
         if target is not None:
-            over = f"; over {', '.join(skipped)}" if skipped else ""
+            over = f"; over {', '.join(what for what, _ in skipped)}" if skipped else ""
+            if target is self.paragraph:
+                self.section.notes.extend(note for _, note in skipped if note)
             self.notice(target.lines[-1], f"joined with L{line} (page break{over})")
             target.parts.append(text)
             target.lines.append(line)
@@ -644,15 +673,12 @@ class _Builder:
         author = {"names": names, "from": run[0].id, "to": run[-1].id, "as_printed": printed}
         section.authors.append(author)
         section.covered = len(section.entries)
-        span = run[0].id if len(run) == 1 else f"{run[0].id}…{run[-1].id}"
         where = "at the end of the paragraph" if inline else "on its own line"
-        self.notice(line, f"attribution {printed} {where} → authors of {span}")
+        self.notice(line, f"attribution {printed} {where} → authors of {_span(run)}")
         if padded:
-            spaced = [t for t in printed[1:-1].split()]
-            pairs = [f"{a} {b}" for a, b in zip(spaced, spaced[1:]) if len(a) == len(b) == 1]
-            section.notes.append(f"署名印作“{printed}”，“{'”“'.join(pairs)}”中间有补位空格，"
-                                 f"姓名按“{'”“'.join(p.replace(' ', '') for p in pairs)}”录入。")
-            self.notice(line, f"padded name(s) in {printed}: {', '.join(pairs)} → {', '.join(names)}")
+            section.notes.append(f"署名印作“{printed}”，“{'”“'.join(padded)}”中间有补位空格，"
+                                 f"姓名按“{'”“'.join(p.replace(' ', '') for p in padded)}”录入。")
+            self.notice(line, f"padded name(s) in {printed}: {', '.join(padded)} → {', '.join(names)}")
         self.entry = None
         self.outside_reason = f"text after the attribution {printed} at L{line}, outside any entry"
         self.place([line], self.section_file(section))
@@ -683,7 +709,7 @@ class _Builder:
         section = self.section
         if section and section.covered < len(section.entries):
             left = section.entries[section.covered:]
-            self.notice(left[0].line, f"entries {left[0].id}…{left[-1].id} have no attribution after them")
+            self.notice(left[0].line, f"{_span(left)}: no attribution after them in the section")
 
     def finish_notices(self) -> list:
         """Aggregated notices (one line for all the 】 spaces), sorted by line."""
@@ -702,6 +728,11 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _span(entries: list) -> str:
+    """'s03-06' or 's01-01…s01-05'."""
+    return entries[0].id if len(entries) == 1 else f"{entries[0].id}…{entries[-1].id}"
+
+
 def _line_range(lines) -> str:
     """'L94–95' or 'L33'."""
     lines = sorted(lines)
@@ -709,8 +740,9 @@ def _line_range(lines) -> str:
 
 
 def _escape_block_start(text: str) -> str:
-    """Keep a paragraph a paragraph: escape a leading character Markdown would read as syntax."""
-    return "\\" + text if MARKDOWN_START.match(text) else text
+    """Keep a paragraph a paragraph: backslash-escape a leading mark Markdown would read as syntax."""
+    match = MARKDOWN_START.match(text)
+    return text if match is None else f"{text[:match.end()]}\\{text[match.end():]}"
 
 
 def chapter_file(title: str, notes: list, seed: str, last_line: int) -> str:

@@ -87,6 +87,7 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
     try:
         with report.step("render"):
             staging = output.new_staging(config)
+            search.add_search_pages(site, strings)
             renderer = Renderer.create(site, strings)
             items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
             _report_template_problems(config, map_items(render_one, renderer, items), diags)

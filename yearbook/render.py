@@ -13,7 +13,9 @@ from markupsafe import Markup, escape
 from .diagnostics import Diagnostics, Location, relpath
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
+from .search import INDEXED_TYPES, page_filters, with_char_index
 from .site import Site
+from .translation import MISSING
 from .yamldoc import parse_yaml
 
 STRINGS_DIR = "i18n"
@@ -115,9 +117,15 @@ class Renderer:
             "next": self.neighbour(page, +1),
             "volumes": [self.link(v.key, lang) | {"meta": v.meta} for v in self.volumes],
             "body": Markup(self.body(page)),
+            "indexed": self.indexed(page),
+            "search_filters": page_filters(site, page, self.strings[lang]) if self.indexed(page) else [],
             "dept": lambda dept_id: self.department(dept_id, lang),
             "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
         }
+
+    def indexed(self, page: Page) -> bool:
+        """Content pages with text in their own language go into that language's search index."""
+        return page.type in INDEXED_TYPES and page.text_status != MISSING
 
     def nav_html(self, page: Page, volume) -> Markup:
         """The volume's table of contents: every part, and the open part's pages.
@@ -168,6 +176,8 @@ class Renderer:
                 url = target.url if target else "#"
                 return f'href="{url}#{match.group(2)}"' if match.group(2) else f'href="{url}"'
             html = SITE_LINK.sub(resolve, html)
+        if self.indexed(page) and is_cjk(self.site.config.language(page.lang).code):
+            html = with_char_index(html)
         return html
 
     def with_bylines(self, page: Page, html: str) -> str:

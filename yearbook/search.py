@@ -6,6 +6,7 @@ extended binary is required: it is the one that segments Chinese.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -46,3 +47,82 @@ def _sort_entry_file(path: Path) -> None:
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+# --- What the pages carry for search -------------------------------------------
+#
+# Pagefind segments Chinese one way when indexing and the browser segments the
+# query another way (Intl.Segmenter), so some pages that contain a query are not
+# found and some found pages do not contain it. Search here is exact instead:
+# every entry (and every page's text outside entries) carries a hidden list of
+# its distinct Chinese characters, one "word" each, between ⁅ and ⁆. The search
+# page asks Pagefind for the query's characters as separate words — every page
+# and entry containing the query is among the candidates — then keeps only
+# those whose text contains the query itself (static/search.js).
+
+CHAR_BLOCK_START, CHAR_BLOCK_END = "\u2045", "\u2046"
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TAG = re.compile(r"<[^>]+>")
+_ENTRY_START = re.compile(r'(?=<h2 id="[a-z0-9-]+" class="entry">)')
+_FOREIGN = re.compile(r'<div class="untranslated"[^>]*>.*?</div>\n', re.S)
+
+INDEXED_TYPES = ("section", "summary", "tasks", "article")
+
+
+def char_block(html: str) -> str:
+    """The hidden index of the distinct Chinese characters in `html`, in order of appearance."""
+    chars = dict.fromkeys(_CJK_CHAR.findall(_TAG.sub("", _FOREIGN.sub("", html))))
+    if not chars:
+        return ""
+    return f'<p hidden class="char-index">{CHAR_BLOCK_START} {" ".join(chars)} {CHAR_BLOCK_END}</p>\n'
+
+
+def with_char_index(html: str) -> str:
+    """`html` with a character index after the text before the first entry and after every entry."""
+    return "".join(part + char_block(part) for part in _ENTRY_START.split(html))
+
+
+def page_filters(site, page, strings: dict) -> list:
+    """(filter, value) pairs in the page's language: volume, part, department, kind of content."""
+    lang, default = page.lang, site.config.default_language
+    node = page.node
+    pairs = []
+    if node.volume:
+        pairs.append(("volume", str(site.nodes[node.volume].meta.get("edition_year", node.volume))))
+        top = node.key
+        while site.nodes[top].parent != node.volume:
+            top = site.nodes[top].parent
+        part = site.pages[(top, lang)]
+        pairs.append(("part", part.title))
+    departments = list(node.meta.get("departments") or [])
+    if node.meta.get("department"):
+        departments.append(node.meta["department"])
+    for entry_meta in (node.meta.get("entries") or {}).values():
+        departments += (entry_meta or {}).get("departments") or []
+    for row in site.task_rows.get((node.key, default)) or []:
+        departments += [d.strip() for d in (row.get("lead") or "").split(";") if d.strip()]
+    for dept_id in dict.fromkeys(departments):
+        dept = site.registry.get(dept_id)
+        if dept:
+            pairs.append(("department", dept.name.get(lang) or dept.name.get(default)))
+    pairs.append(("kind", strings[f"kind_{node.type}"]))
+    return pairs
+
+
+def add_search_pages(site, strings: dict) -> None:
+    """The search page of every language, /LANG/search/, as a page of the site."""
+    from .pages import Node, Page
+    from .site import page_out_path, page_url
+
+    config = site.config
+    home = site.nodes[""]
+    node = Node("search", "search", 10**6, "", volume=None, meta={"title": "", "type": "search"},
+                sources=dict(home.sources))
+    site.nodes["search"] = node
+    site.order.append("search")
+    for lang in config.language_keys:
+        home_page = site.pages[("", lang)]
+        site.pages[("search", lang)] = Page(node, lang, home_page.source, True,
+                                            home_page.meta | {"title": strings[lang]["search_title"], "type": "search"},
+                                            page_url(config, lang, "search"), page_out_path(config, lang, "search"),
+                                            text_status="translated")
