@@ -105,14 +105,13 @@ async function run(query) {
     status.textContent = strings.needs_js;
     return;
   }
-  const filters = {};
-  for (const [key, values] of Object.entries(chosen)) if (values.size) filters[key] = { any: [...values] };
-  const search = await pf.search(pagefindQuery(parts), { filters });
+  const search = await pf.search(pagefindQuery(parts));
   let pages = 0, entries = 0;
   const items = [];
   for (let i = 0; i < search.results.length; i += 25) {
     const batch = await Promise.all(search.results.slice(i, i + 25).map((r) => r.data()));
     for (const data of batch) {
+      if (!passesFilters(data.meta)) continue;
       const found = sections(data).filter((s) => contains(s.text, parts));
       if (!found.length) continue;  // a candidate that does not contain the query
       pages += 1;
@@ -126,11 +125,20 @@ async function run(query) {
     .replace("{pages}", pages).replace("{entries}", entries).replace("{query}", query);
 }
 
+/** Any of the chosen values within a filter, every filter with a choice. */
+function passesFilters(meta) {
+  return Object.entries(chosen).every(([key, values]) => {
+    if (!values.size) return true;
+    const have = key === "department" ? (meta.departments || "").split(" | ") : [meta[key]];
+    return have.some((value) => values.has(value));
+  });
+}
+
 function renderResult(data, found, entryHits, parts, query) {
   const item = document.createElement("li");
   const first = found[0];
   item.innerHTML = `<a class="result-title" href="${escapeHtml(withHighlight(data.url, query))}">${escapeHtml(data.meta.title)}</a>`
-    + (data.filters && data.filters.part ? ` <span class="result-part">${escapeHtml(data.filters.part[0])}</span>` : "")
+    + (data.meta.part ? ` <span class="result-part">${escapeHtml(data.meta.part)}</span>` : "")
     + (first.id ? "" : `<p class="result-excerpt">${excerpt(first.text, parts)}</p>`);
   if (entryHits.length) {
     const sub = document.createElement("ul");
@@ -147,16 +155,15 @@ function renderResult(data, found, entryHits, parts, query) {
   return item;
 }
 
-async function showFilters() {
-  const pf = await load();
-  const available = await pf.filters();
+function showFilters() {
+  const available = JSON.parse(document.getElementById("search-filter-options").textContent);
   filterBox.replaceChildren();
   for (const key of FILTER_KEYS) {
     const values = available[key];
     if (!values || !Object.keys(values).length) continue;
     const group = document.createElement("fieldset");
     group.innerHTML = `<legend>${escapeHtml(strings[key])}</legend>`;
-    for (const value of Object.keys(values).sort()) {
+    for (const [value, count] of Object.entries(values)) {
       const label = document.createElement("label");
       const box = document.createElement("input");
       box.type = "checkbox";
@@ -167,7 +174,7 @@ async function showFilters() {
         box.checked ? chosen[key].add(value) : chosen[key].delete(value);
         run(input.value);
       });
-      label.append(box, ` ${value}`);
+      label.append(box, ` ${value} (${count})`);
       group.append(label);
     }
     filterBox.append(group);
@@ -185,5 +192,5 @@ form.addEventListener("submit", (event) => {
 
 const initial = new URLSearchParams(location.search).get("q") || "";
 input.value = initial;
-showFilters().catch(() => {});
+showFilters();
 if (initial) run(initial);

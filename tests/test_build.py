@@ -10,7 +10,7 @@ def test_build_writes_every_page_in_every_language_with_lang(site, run):
     assert re.search(r"built public/: pages zh 11, en 11; 5 entries, 1 tables, 1 figures; 0 error\(s\), 0 warning\(s\)", out)
     zh = (site / "public/zh/2022/gov/meetings/index.html").read_text(encoding="utf-8")
     en = (site / "public/en/2022/gov/meetings/index.html").read_text(encoding="utf-8")
-    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    assert '<html lang="zh-CN" ' in zh and '<html lang="en" ' in en
     assert '<span class="entry-mark">【</span>区政府全体会议<span class="entry-mark">】</span>' in zh
     assert 'id="meetings-01" class="entry">Plenary Meeting of the District Government<a' in en
     # 表4 printed over two pages is one table with all its rows.
@@ -26,7 +26,7 @@ def test_build_writes_every_page_in_every_language_with_lang(site, run):
 def test_untranslated_page_shows_source_text_out_of_search(site, run):
     run(site, "build", "--no-search")
     html = (site / "public/en/2022/gov/data/index.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in html
+    assert '<html lang="en" ' in html
     assert "<article>" in html  # no data-pagefind-body: the page stays out of the English index
     assert '<div class="untranslated" lang="zh-CN" data-pagefind-ignore>' in html
     assert '<h1 lang="zh-CN">数据资源管理</h1>' in html

@@ -26,7 +26,7 @@ def test_every_page_declares_its_language(built):
         html = page.read_text(encoding="utf-8")
         prefix = page.relative_to(built).parts[0]
         expected = {"zh": "zh-CN", "en": "en"}.get(prefix, "zh-CN")
-        assert f'<html lang="{expected}">' in html, page
+        assert f'<html lang="{expected}"' in html, page
 
 
 def test_chapter_has_eight_sections_and_45_entries(built):

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT
-from yearbook.importer import import_draft, read_draft, split_lines
+from yearbook.importer import import_draft, read_draft
 
 DRAFTS = FIXTURES / "import"
 SEED = DRAFTS / "seed-000.txt"
@@ -63,17 +63,18 @@ def pieces(text: str) -> list:
 @pytest.mark.parametrize("name", sorted(p.name for p in DRAFTS.glob("*.txt")))
 def test_every_nonblank_line_ends_up_in_a_file_or_the_report(name):
     result = imported(name)
-    lines = split_lines((DRAFTS / name).read_text(encoding="utf-8"))
-    assert sorted(result.placed) == [line.no for line in lines]
+    raw = (DRAFTS / name).read_text(encoding="utf-8").split("\n")
+    lines = {no: line.strip() for no, line in enumerate(raw, start=1) if line.strip()}
+    assert list(result.placed) == list(lines)
     reported = {n.line for n in result.report.notices} | {no for u in result.report.unclassified for no in u.lines}
-    for line in lines:
-        where = result.placed[line.no]
+    for no, text in lines.items():
+        where = result.placed[no]
         if where == "report":
-            assert line.no in reported, line
+            assert no in reported, no
             continue
         squashed = re.sub(r"\s", "", result.files[where])
-        for piece in pieces(line.text):
-            assert piece in squashed, (line.no, piece[:30], where)
+        for piece in pieces(text):
+            assert piece in squashed, (no, piece[:30], where)
 
 
 # ---------------------------------------------------------------- the hazards of seed 000, one fixture each
@@ -246,11 +247,18 @@ def test_a_paragraph_outside_any_entry_is_reported_with_its_line_number():
     assert any(n.line == open_end and "ends mid-sentence (…讲话，强调要深入)" in n.message for n in result.report.notices)
 
 
+def test_windows_newlines_and_a_bom_change_nothing():
+    text = (DRAFTS / "table-continued.txt").read_text(encoding="utf-8")
+    crlf = import_draft("\ufeff" + text.replace("\n", "\r\n"), "2022", "gov", "table-continued.txt")
+    assert crlf.files == imported("table-continued.txt").files
+    assert crlf.report == imported("table-continued.txt").report
+
+
 def test_nbsp_is_folded_to_a_space_and_noted():
     text = "杭州市拱墅区人民政府\n\n综 述\n\n【概况】2021年,“千年运河\u00a0繁华武林”金名片。\n"
     result = import_draft(text, "2022", "gov", "nbsp.txt")
     assert entries(result.files["s01.zh.md"]) == [("s01-01", "概况", "2021年,“千年运河 繁华武林”金名片。")]
-    assert "L5: NBSP folded to a space on 1 line(s)" in result.report.format()
+    assert "L5: NBSP folded to a space on 1 line(s): L5" in result.report.format()
 
 
 def test_text_that_markdown_would_read_as_syntax_is_escaped():

@@ -146,11 +146,15 @@ class Item:
     data: dict = field(default_factory=dict)
 
 
+def raw_lines(text: str) -> list[str]:
+    """The draft's lines as `cat -n` numbers them (any newline convention, BOM dropped)."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines with their 1-based numbers, NBSPs folded, ends trimmed (TABs inside kept)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = []
-    for no, raw in enumerate(text.split("\n"), start=1):
+    for no, raw in enumerate(raw_lines(text.replace("\u00a0", " ")), start=1):
         stripped = raw.strip(SPACES + "\f\v") if "\t" in raw.strip() else raw.strip()
         if stripped:
             lines.append(Line(no, stripped))
@@ -804,9 +808,10 @@ def import_draft(text: str, volume: str, chapter: str, file: str) -> ImportResul
     lines = split_lines(text)
     builder = _Builder()
     builder.run(classify(lines))
-    nbsp_lines = [no for no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1) if "\u00a0" in raw]
+    nbsp_lines = [no for no, raw in enumerate(raw_lines(text), start=1) if "\u00a0" in raw]
     if nbsp_lines:
-        builder.notice(nbsp_lines[0], f"NBSP folded to a space on {len(nbsp_lines)} line(s)")
+        where = ", ".join(f"L{no}" for no in nbsp_lines)
+        builder.notice(nbsp_lines[0], f"NBSP folded to a space on {len(nbsp_lines)} line(s): {where}")
     title = builder.chapter_title
     if title is None:
         title = chapter

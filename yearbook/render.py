@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from .diagnostics import Diagnostics, Location, relpath
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
-from .search import INDEXED_TYPES, page_filters, with_char_index
+from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index
 from .site import Site
 from .translation import MISSING
 from .yamldoc import parse_yaml
@@ -119,6 +119,7 @@ class Renderer:
             "body": Markup(self.body(page)),
             "indexed": self.indexed(page),
             "search_filters": page_filters(site, page, self.strings[lang]) if self.indexed(page) else [],
+            "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
             "dept": lambda dept_id: self.department(dept_id, lang),
             "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
         }

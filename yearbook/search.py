@@ -83,7 +83,11 @@ def with_char_index(html: str) -> str:
 
 
 def page_filters(site, page, strings: dict) -> list:
-    """(filter, value) pairs in the page's language: volume, part, department, kind of content."""
+    """(filter, value) pairs in the page's language: volume, part, departments, kind of content.
+
+    They go into Pagefind as metadata, not as Pagefind filters: Pagefind writes
+    its filter index in a different byte order on every run (Pagefind#638), and
+    the search page filters the exact results itself anyway."""
     lang, default = page.lang, site.config.default_language
     node = page.node
     pairs = []
@@ -101,12 +105,27 @@ def page_filters(site, page, strings: dict) -> list:
         departments += (entry_meta or {}).get("departments") or []
     for row in site.task_rows.get((node.key, default)) or []:
         departments += [d.strip() for d in (row.get("lead") or "").split(";") if d.strip()]
-    for dept_id in dict.fromkeys(departments):
-        dept = site.registry.get(dept_id)
-        if dept:
-            pairs.append(("department", dept.name.get(lang) or dept.name.get(default)))
+    names = [site.registry.get(d).name.get(lang) or site.registry.get(d).name.get(default)
+             for d in dict.fromkeys(departments) if site.registry.get(d)]
+    if names:
+        pairs.append(("departments", " | ".join(names)))
     pairs.append(("kind", strings[f"kind_{node.type}"]))
     return pairs
+
+
+def filter_options(site, lang: str, strings: dict) -> dict:
+    """For the search page: every filter value of a language's indexed pages, with its page count."""
+    options: dict = {"volume": {}, "part": {}, "department": {}, "kind": {}}
+    for key in site.order:
+        page = site.pages[(key, lang)]
+        if page.type not in INDEXED_TYPES or page.text_status == "missing":
+            continue
+        for name, value in page_filters(site, page, strings):
+            values = value.split(" | ") if name == "departments" else [value]
+            bucket = options["department" if name == "departments" else name]
+            for item in values:
+                bucket[item] = bucket.get(item, 0) + 1
+    return {name: dict(sorted(values.items())) for name, values in options.items()}
 
 
 def add_search_pages(site, strings: dict) -> None:
