@@ -74,3 +74,22 @@ def test_missing_ui_string_is_an_error_naming_the_file(site, run):
     assert err == ("templates/i18n/en.yaml:1:1: error: UI string 'notes' is missing\n"
                    "  hint: add 'notes: …' in en; every language file has the same keys\n"
                    "check failed: 1 error(s), 0 warning(s).\n")
+
+
+def test_import_writes_a_chapter_and_reports_what_it_could_not_place(site, run, tmp_path):
+    draft = ROOT / "tests/fixtures/seeds/000_92bbe13f21c1c589.txt"
+    code, out, _ = run(site, "import", str(draft), "--volume", "2022", "--chapter", "imported")
+    assert code == 0
+    folder = site / "content/2022/imported"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.zh.md", *[f"s0{i}.zh.md" for i in range(1, 9)], "t04.table.yaml", "t04.zh.tsv"]
+    assert "unclassified (1): not imported, move by hand\n  L33: 贯彻中央和省委、市委、区委决策部署" in out
+    assert out.rstrip().endswith(f"wrote 11 files to {folder}; next: python build.py check")
+
+
+def test_import_refuses_to_overwrite(site, run):
+    draft = ROOT / "tests/fixtures/seeds/000_92bbe13f21c1c589.txt"
+    code, _, err = run(site, "import", str(draft), "--volume", "2022", "--chapter", "gov")
+    assert code == 1
+    assert err == (f"{site / 'content/2022/gov'}: error: the folder already has files\n"
+                   "  hint: choose another --chapter or --out, or add --force to write into it\n")

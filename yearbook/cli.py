@@ -45,11 +45,57 @@ def make_parser() -> argparse.ArgumentParser:
                        help="json: machine-readable list of problems on stdout")
     check.add_argument("--translations", action="store_true",
                        help="report translation coverage per volume, part and department, and what is missing or stale")
+    draft = commands.add_parser(
+        "import", help="convert a plain-text chapter draft (Word/OCR export) into content files",
+        description="Convert a plain-text chapter draft into Markdown sections, a table and front matter. "
+                    "UTF-8 or GB18030 input. Prints what it joined and everything it could not classify.")
+    draft.add_argument("draft", type=Path, metavar="DRAFT.txt", help="the draft, as exported text")
+    draft.add_argument("--volume", required=True, help="volume folder (edition year), e.g. 2022")
+    draft.add_argument("--chapter", required=True, help="chapter folder to create, ASCII, e.g. gov")
+    draft.add_argument("--out", type=Path, metavar="DIR", help="write here instead of content/VOLUME/CHAPTER")
+    draft.add_argument("--force", action="store_true", help="write into a folder that already has files")
+    draft.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
+                       help="site configuration (default: config.yaml)")
     return parser
+
+
+def run_import(args) -> int:
+    """`build.py import`: the importer writes files; the editor reviews the report, then runs check."""
+    from .config import load_config
+    from .diagnostics import Diagnostics
+    from .importer import import_draft, read_draft
+
+    diags = Diagnostics()
+    config = load_config(args.config, diags)
+    if config is None:
+        print(diags.format_text(), file=sys.stderr)
+        return 1
+    try:
+        text, notice = read_draft(args.draft)
+        result = import_draft(text, args.volume, args.chapter, str(args.draft))
+    except (OSError, ValueError) as exc:
+        print(f"{args.draft}: error: {exc}", file=sys.stderr)
+        return 1
+    target = args.out or config.content_dir / result.folder
+    if target.exists() and any(target.iterdir()) and not args.force:
+        print(f"{target}: error: the folder already has files\n  hint: choose another --chapter or --out, "
+              f"or add --force to write into it", file=sys.stderr)
+        return 1
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in sorted(result.files.items()):
+        (target / name).write_text(content, encoding="utf-8", newline="\n")
+    if notice:
+        print(notice)
+    print(result.summary())
+    print(result.report.format())
+    print(f"wrote {len(result.files)} files to {target}; next: python build.py check")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.command == "import":
+        return run_import(args)
     report = pipeline.BuildReport()
     try:
         if args.command == "build":
