@@ -32,12 +32,19 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser(server):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        yield browser.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context = browser.new_context(service_workers="block")  # offline caching is tested on its own
+    yield context.new_page()
+    context.close()
 
 
 def test_section_page_shows_entries_table_and_navigation(server, page):
@@ -134,3 +141,32 @@ def test_untranslated_chinese_text_stays_out_of_the_english_index(server, page):
     assert page.evaluate(SEARCH, "社区智治在线") == []
     # The English index holds the English text.
     assert "/en/2022/gov/data/" in page.evaluate(SEARCH, "Smart Guard e-Home")
+
+
+def test_reading_and_search_work_offline_after_one_visit(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/zh/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # active = everything precached
+    context.set_offline(True)
+    page.goto(f"{server}/zh/2022/gov/fire/")
+    assert page.locator("h1").inner_text() == "消防"
+    page.goto(f"{server}/en/2022/gov/meetings/#meetings-02")
+    assert page.locator("#meetings-02").count() == 1
+    page.goto(f"{server}/zh/search/?q=消防宣传")
+    page.wait_for_function("/找到/.test(document.getElementById('search-status').textContent)", timeout=15000)
+    assert page.locator("#search-results a[href*='/zh/2022/gov/fire/']").count() >= 1
+    context.close()
+
+
+def test_search_hit_highlights_the_words_on_arrival(server, page):
+    page.goto(f"{server}/zh/search/?q=生命通道")
+    page.wait_for_function("/找到/.test(document.getElementById('search-status').textContent)", timeout=15000)
+    link = page.locator(".sub-results a").first
+    href = link.get_attribute("href")
+    assert "?hl=" in href and "#fire-" in href
+    link.click()
+    page.wait_for_load_state()
+    marks = page.locator("main article mark.hit")
+    assert marks.count() >= 1
+    assert marks.first.inner_text() == "生命通道"

@@ -14,6 +14,7 @@ from .data import load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location
 from .glossary import check_terms, load_glossary
 from .markdown import render_markdown
+from .offline import write_offline_bundle
 from .parallel import map_items
 from .render import Renderer, is_cjk, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, validate_references
@@ -99,6 +100,8 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
             with report.step("search"):
                 report.indexed_pages = search.build_index(staging, diags, config.file)
             report.stop_on_errors()
+        with report.step("offline"):
+            write_offline_bundle(staging, config.base_path)
         with report.step("swap"):
             output.swap_into_place(config, staging)
             staging = None
