@@ -56,8 +56,11 @@ self.addEventListener("fetch", (event) => {
 """
 
 
-def write_offline_bundle(staging: Path, root: str) -> int:
-    """offline.json (every file, pages as their directory URLs) and sw.js; returns the file count."""
+def write_offline_bundle(staging: Path, root: str, known: dict | None = None) -> int:
+    """offline.json (every file, pages as their directory URLs) and sw.js; returns the file count.
+
+    `known` maps output paths to the SHA-1 of what was written, so pages are not read back."""
+    known = known or {}
     files, digest = [], hashlib.sha1()
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         rel = path.relative_to(staging).as_posix()
@@ -65,7 +68,7 @@ def write_offline_bundle(staging: Path, root: str) -> int:
             continue
         url = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
         files.append(url)
-        digest.update(rel.encode() + b"\0" + hashlib.sha1(path.read_bytes()).digest())
+        digest.update(rel.encode() + b"\0" + (known.get(rel) or hashlib.sha1(path.read_bytes()).digest()))
     version = digest.hexdigest()[:16]
     (staging / "offline.json").write_text(json.dumps({"version": version, "files": files}, ensure_ascii=False, indent=0),
                                           encoding="utf-8")

@@ -91,7 +91,8 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
             search.add_search_pages(site, strings)
             renderer = Renderer.create(site, strings)
             items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
-            _report_template_problems(config, map_items(render_one, renderer, items), diags)
+            rendered = map_items(render_one, renderer, items)
+            _report_template_problems(config, rendered, diags)
             write_sitewide(renderer, staging)
         report.stop_on_errors()
         with report.step("static"):
@@ -101,7 +102,7 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
                 report.indexed_pages = search.build_index(staging, diags, config.file)
             report.stop_on_errors()
         with report.step("offline"):
-            write_offline_bundle(staging, config.base_path)
+            write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
         with report.step("swap"):
             output.swap_into_place(config, staging)
             staging = None
@@ -115,7 +116,7 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
 def _report_template_problems(config: Config, results: list, diags: Diagnostics) -> None:
     """One error per template line, however many pages hit it."""
     seen: dict = {}
-    for _, problems in results:
+    for _, problems, _ in results:
         for file, line, message, context, hint in problems:
             seen.setdefault((file, line, message, hint), []).append(context)
     for (file, line, message, hint), contexts in seen.items():

@@ -2,6 +2,7 @@
 they stay declarative: no lookups, no URL arithmetic in Jinja."""
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from dataclasses import dataclass
@@ -240,20 +241,21 @@ def groupby_consecutive(rows: list, column: str) -> list:
 
 
 def render_one(renderer: Renderer, item) -> tuple:
-    """Worker entry: render page `item` = (key, lang), write it; return (out_path, problems)."""
+    """Worker entry: render page `item` = (key, lang), write it; return (out_path, problems, sha1 of the bytes)."""
     key, lang, staging = item
     page = renderer.site.pages[(key, lang)]
     try:
         html = renderer.render(page)
     except jinja2.TemplateSyntaxError as exc:
         return page.out_path, [(exc.filename or exc.name or "template", exc.lineno, f"template syntax: {exc.message}",
-                                f"{page.source.file} in {page.lang}", "fix the Jinja syntax at this line")]
+                                f"{page.source.file} in {page.lang}", "fix the Jinja syntax at this line")], None
     except Exception as exc:  # noqa: BLE001 — turned into a diagnostic naming the template line
-        return page.out_path, [_template_problem(exc, page)]
+        return page.out_path, [_template_problem(exc, page)], None
     target = Path(staging) / page.out_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
-    return page.out_path, []
+    data = html.encode("utf-8")
+    target.write_bytes(data)
+    return page.out_path, [], hashlib.sha1(data).digest()  # the offline bundle's version needs no re-read
 
 
 def _template_problem(exc: Exception, page: Page) -> tuple:
