@@ -35,9 +35,15 @@ export function queryParts(query) {
   return parts.filter(Boolean);
 }
 
-/** What Pagefind is asked: every Chinese character as a word of its own, other words as they are. */
+/** What Pagefind is asked: every Chinese character as a word of its own; other words only when the
+ * query has no Chinese character. Pagefind splits digits and Latin letters inside Chinese text its own
+ * way (增长8.1% is not found as 8.1), so they would drop pages that contain the query; the characters
+ * alone already find every candidate, and the exact check below keeps only the pages that contain it. */
 export function pagefindQuery(parts) {
-  return parts.join(" ").replace(HAN, (c) => ` ${c} `).replace(/\s+/g, " ").trim();
+  const text = parts.join(" ");
+  const han = text.match(HAN);
+  if (han) return [...new Set(han)].join(" ");
+  return text.replace(/\s+/g, " ").trim();
 }
 
 async function load() {
@@ -112,12 +118,14 @@ async function run(query) {
     const batch = await Promise.all(search.results.slice(i, i + 25).map((r) => r.data()));
     for (const data of batch) {
       if (!passesFilters(data.meta)) continue;
-      const found = sections(data).filter((s) => contains(s.text, parts));
-      if (!found.length) continue;  // a candidate that does not contain the query
+      const pieces = sections(data);
+      // The page must contain every part, not necessarily within one entry (大运河 亚运).
+      if (!contains(pieces.map((s) => s.text).join(""), parts)) continue;  // a candidate without the query
       pages += 1;
+      const found = pieces.filter((s) => contains(s.text, parts));
       const entryHits = found.filter((s) => s.id);
       entries += entryHits.length;
-      items.push(renderResult(data, found, entryHits, parts, query));
+      items.push(renderResult(data, found, entryHits, parts, query, pieces));
     }
   }
   list.replaceChildren(...items);
@@ -134,12 +142,13 @@ function passesFilters(meta) {
   });
 }
 
-function renderResult(data, found, entryHits, parts, query) {
+function renderResult(data, found, entryHits, parts, query, all) {
   const item = document.createElement("li");
-  const first = found[0];
+  // The text before the first entry when it contains the query; the whole page when no single part does.
+  const lead = found.length ? (found[0].id ? null : found[0].text) : all.map((s) => s.text).join("");
   item.innerHTML = `<a class="result-title" href="${escapeHtml(withHighlight(data.url, query))}">${escapeHtml(data.meta.title)}</a>`
     + (data.meta.part ? ` <span class="result-part">${escapeHtml(data.meta.part)}</span>` : "")
-    + (first.id ? "" : `<p class="result-excerpt">${excerpt(first.text, parts)}</p>`);
+    + (lead === null ? "" : `<p class="result-excerpt">${excerpt(lead, parts)}</p>`);
   if (entryHits.length) {
     const sub = document.createElement("ul");
     sub.className = "sub-results";

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from .diagnostics import Diagnostics, Location, relpath
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
-from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index
+from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site
 from .translation import MISSING
 from .yamldoc import parse_yaml
@@ -226,7 +226,10 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         template = self.env.get_template(f"{page.type}.html")
-        return template.render(self.context(page))
+        html = template.render(self.context(page))
+        if self.indexed(page) and is_cjk(self.site.config.language(page.lang).code):
+            html = with_page_char_index(html)
+        return html
 
 
 def groupby_consecutive(rows: list, column: str) -> list:

@@ -82,6 +82,21 @@ def with_char_index(html: str) -> str:
     return "".join(part + char_block(part) for part in _ENTRY_START.split(html))
 
 
+_ARTICLE = re.compile(r"(<article data-pagefind-body>)(.*?)(</article>)", re.S)
+_CHAR_BLOCK = re.compile(r'<p hidden class="char-index">.*?</p>\n?', re.S)
+_IGNORED = re.compile(r"<(div|span|p)[^>]*data-pagefind-ignore[^>]*>.*?</\1>", re.S)
+
+
+def with_page_char_index(html: str) -> str:
+    """One more character index for what the templates add around the Markdown
+    (titles, task tables, department lines), at the end of the indexed article."""
+    match = _ARTICLE.search(html)
+    if not match:
+        return html
+    text = _IGNORED.sub("", _CHAR_BLOCK.sub("", match.group(2)))
+    return html[: match.end(2)] + char_block(text) + html[match.end(2):]
+
+
 def page_filters(site, page, strings: dict) -> list:
     """(filter, value) pairs in the page's language: volume, part, departments, kind of content.
 
