@@ -1,5 +1,6 @@
 """The built site in a real browser (Debian's chromium driven by Playwright)."""
 import functools
+import re
 import http.server
 import os
 import shutil
@@ -170,3 +171,34 @@ def test_search_hit_highlights_the_words_on_arrival(server, page):
     marks = page.locator("main article mark.hit")
     assert marks.count() >= 1
     assert marks.first.inner_text() == "生命通道"
+
+
+def wait_for_results(page):
+    page.wait_for_function("(() => { const s = document.getElementById('search-status').textContent;"
+                           " return s && !s.endsWith('…'); })()", timeout=15000)
+
+
+def test_filters_narrow_results_in_the_page_language(server, page):
+    page.goto(f"{server}/zh/search/?q=消防")
+    wait_for_results(page)
+    everything = page.locator("#search-results > li").count()
+    page.get_by_role("checkbox", name=re.compile("^单位年度综述")).check()
+    wait_for_results(page)
+    summaries = page.locator("#search-results > li > a.result-title")
+    assert 0 < summaries.count() < everything
+    assert all("/zh/2022/summaries/" in a.get_attribute("href") for a in summaries.all())
+    page.goto(f"{server}/en/search/?q=canal")
+    wait_for_results(page)
+    assert page.get_by_role("group", name="Kind").count() == 1
+    page.get_by_role("checkbox", name=re.compile("^Article")).check()
+    wait_for_results(page)
+    links = page.locator("#search-results > li > a.result-title")
+    assert links.count() == 1
+    assert "/en/2022/documents/plenum-response/" in links.first.get_attribute("href")
+
+
+def test_task_rows_are_search_hits_of_their_own(server, page):
+    page.goto(f"{server}/zh/search/?q=时尚之都")
+    wait_for_results(page)
+    rows = [a.get_attribute("href") for a in page.locator(".sub-results a").all()]
+    assert any(re.search(r"/zh/2022/documents/tasks-2022-q3/\?hl=.*#r0\d\d$", href) for href in rows), rows

@@ -58,5 +58,5 @@ def test_76_department_summaries(built):
 
 
 def test_task_documents_keep_every_row(built):
-    assert len(re.findall(r'<tr id="r\d{3}">', read(built, "zh/2022/documents/tasks-2021"))) == 106
-    assert len(re.findall(r'<tr id="r\d{3}">', read(built, "zh/2022/documents/tasks-2022-q3"))) == 108
+    assert len(re.findall(r'<h3 class="row-heading" id="r\d{3}">', read(built, "zh/2022/documents/tasks-2021"))) == 106
+    assert len(re.findall(r'<h3 class="row-heading" id="r\d{3}">', read(built, "zh/2022/documents/tasks-2022-q3"))) == 108
