@@ -15,6 +15,8 @@ Build the bilingual district yearbook from content/ into a static site.
   build   validate everything, render every page in every language, index
           search, and replace the output folder (only if all of it worked)
   check   validate everything and report problems; writes nothing
+  serve   build, serve at http://127.0.0.1:8000/ and rebuild + reload on every save
+  import  convert a plain-text chapter draft into content files
 
 Errors name file:line:col and say how to fix them; the exit code is 1 when
 there are errors (or warnings, with --strict)."""
@@ -56,6 +58,23 @@ def make_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="write into a folder that already has files")
     draft.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
                        help="site configuration (default: config.yaml)")
+    preview = commands.add_parser(
+        "serve", help="build, serve on 127.0.0.1 and rebuild on every save (live reload)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build the site, serve the output folder and rebuild it on every save.\n\n"
+                    "Watches content/, templates/, static/ and config.yaml (never the output folder).\n"
+                    "A save rebuilds once, without search, and reloads the open pages; the search\n"
+                    "index follows a moment later. A build with errors keeps the last good site\n"
+                    "and shows the errors over the page (file:line:col, as `check` prints them)\n"
+                    "until the next good build. Local preview only: nothing is changed in what\n"
+                    "`build` writes. Ctrl+C stops.")
+    preview.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    preview.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shares it)")
+    preview.add_argument("--open", action="store_true", help="open the site in the web browser")
+    preview.add_argument("--no-search", action="store_true", help="never build the search index (faster)")
+    preview.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
+                         help="site configuration (default: config.yaml)")
     return parser
 
 
@@ -96,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "import":
         return run_import(args)
+    if args.command == "serve":
+        from .serve import serve  # imports livereload and tornado: only for this command
+        return serve(args.config, args.host, args.port, args.open, with_search=not args.no_search)
     report = pipeline.BuildReport()
     try:
         if args.command == "build":

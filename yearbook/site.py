@@ -65,6 +65,8 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
         if origin is None:
             other = next(iter(per_lang.values()))
             expected = other.file.replace(f".{other.lang}.md", f".{default}.md")
+            if (config.root / expected).exists():
+                continue  # the source exists but did not load: its own error says why
             diags.error(Location(other.file), f"translation without a source: there is no {expected}",
                         f"add {expected} (the {default} text), or rename this file if it is the source")
             continue

@@ -1,0 +1,337 @@
+"""`build.py serve` end to end: a real server process, a copy of the fixture site, Debian's chromium.
+
+Every wait has a timeout; every server is stopped (SIGINT, then kill) when its test ends.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_site, tree_bytes
+from yearbook.cli import main
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REBUILD = re.compile(r"^\d\d:\d\d:\d\d (rebuilt in |\d+ errors? — )")
+MEETINGS = Path("content/2022/gov/meetings.zh.md")
+
+
+def test_serve_help_explains_watching_and_errors(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--port", "--host", "--open", "--no-search", "--config", "127.0.0.1", "content/", "file:line:col"):
+        assert option in out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServeProcess:
+    """`build.py serve` in a subprocess, its stdout and stderr collected line by line."""
+
+    def __init__(self, site: Path, *args: str, port: int | None = None, env: dict | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(self.port), *args],
+                                     cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     encoding="utf-8", env={**os.environ, **(env or {})})
+        self.out: list = []
+        self.err: list = []
+        for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
+            threading.Thread(target=lambda s=stream, l=lines: l.extend(iter(s.readline, "")), daemon=True).start()
+
+    def lines(self, pattern=REBUILD) -> list:
+        return [line for line in list(self.out) if re.search(pattern, line)]
+
+    def wait_for(self, pattern=REBUILD, count: int = 1, timeout: float = 20) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.lines(pattern)) >= count:
+                return self.lines(pattern)
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"no {count} line(s) matching {pattern!r} within {timeout}s\n"
+                             f"stdout:\n{''.join(self.out)}\nstderr:\n{''.join(self.err)}")
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        return self.proc.returncode
+
+
+@pytest.fixture
+def start(tmp_path):
+    servers = []
+
+    def starter(site: Path, *args: str, **kwargs) -> ServeProcess:
+        server = ServeProcess(site, *args, **kwargs)
+        servers.append(server)
+        server.wait_for(r"^serving ", timeout=60)
+        return server
+
+    yield starter
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return make_site(tmp_path / "site")
+
+
+def enable_search(site: Path) -> None:
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("search: false", "search: true"), encoding="utf-8")
+
+
+def edit(site: Path, path, old: str, new: str) -> None:
+    file = site / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_port_in_use_is_a_clear_error(site, start):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        server = ServeProcess(site, port=busy.getsockname()[1])
+        try:
+            assert server.proc.wait(60) == 1
+        finally:
+            server.stop()
+    assert f"error: cannot listen on 127.0.0.1:{server.port}" in "".join(server.err)
+    assert not server.lines(r"^serving ")
+
+
+def test_open_starts_the_browser_on_the_site(site, start, tmp_path):
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "fake-browser.py"
+    fake.write_text(f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n", encoding="utf-8")
+    server = start(site, "--open", env={"BROWSER": f"{sys.executable} {fake} %s"})
+    deadline = time.monotonic() + 10
+    while not opened.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert opened.read_text() == server.url + "/"
+
+
+# --- In the browser --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs Debian's chromium: apt-get install chromium fonts-wqy-zenhei")
+        pytest.skip("chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    # livereload.js fires LiveReloadConnect once its websocket is up: only then can a save reload the page.
+    context.add_init_script("document.addEventListener('LiveReloadConnect', () => { window.__livereload = true; });")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_live(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("window.__livereload === true", timeout=15_000)
+
+
+def test_a_save_reloads_the_open_page_with_the_new_text(site, start, page):
+    server = start(site)
+    open_live(page, f"{server.url}/zh/2022/gov/meetings/")
+    # The offline service worker would answer from its cache; serve replaces it with one that does not.
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("window.__livereload === true")
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+    with page.expect_event("load", timeout=15_000):  # the reload livereload asks for; we never reload here
+        started = time.monotonic()
+        edit(site, MEETINGS, "区政府召开第一次全体", "区政府隆重召开第一次全体")
+    latency = time.monotonic() - started
+    assert "隆重召开" in page.locator("main").inner_text()
+    print(f"edit-to-reload latency: {latency:.2f}s")
+    assert latency < 10
+    assert len(server.wait_for()) == 1
+    assert server.lines()[0].split(" ", 1)[1].startswith("rebuilt in ")
+    assert "(content/2022/gov/meetings.zh.md)" in server.lines()[0]
+    # A stylesheet alone is swapped in place: the page is not reloaded.
+    page.evaluate("window.__same_page = true")
+    css = site / "static" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1 { letter-spacing: 7px; }\n", encoding="utf-8")
+    page.wait_for_function("getComputedStyle(document.querySelector('h1')).letterSpacing === '7px'", timeout=15_000)
+    assert page.evaluate("window.__same_page === true")
+    assert len(server.wait_for(count=2)) == 2
+
+
+def test_three_files_saved_at_once_build_once(site, start, page):
+    server = start(site)
+    open_live(page, f"{server.url}/zh/2022/gov/meetings/")
+    with page.expect_event("load", timeout=15_000):
+        # In three watched folders: python-livereload alone would run one callback per folder.
+        edit(site, MEETINGS, "区政府召开第一次全体", "区政府隆重召开第一次全体")
+        edit(site, "templates/base.html", '<footer class="colophon">', '<footer class="colophon" data-edited>')
+        (site / "static" / "site.css").write_text((site / "static" / "site.css").read_text(encoding="utf-8")
+                                                  + "\n.edited { color: red; }\n", encoding="utf-8")
+    assert page.locator("footer[data-edited]").count() == 1
+    server.wait_for()
+    time.sleep(2)  # several polls later: still one build
+    assert len(server.lines()) == 1, server.out
+    assert "(3 files changed)" in server.lines()[0]
+
+
+def test_pages_cached_by_the_offline_worker_come_back_live(site, start, page, tmp_path):
+    # The site was served on this port before (README's quick start): its service worker answers
+    # from its cache, pages without live reload. serve's worker replaces it and reloads them.
+    assert main(["build", "--quiet", "--config", str(site / "config.yaml")]) == 0
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site / "public"))
+    static_host = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    port = static_host.server_address[1]
+    threading.Thread(target=static_host.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/zh/2022/gov/meetings/")
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # precached and active
+    finally:
+        static_host.shutdown()
+        static_host.server_close()
+    server = start(site, port=port)
+    page.goto(f"{server.url}/zh/2022/gov/meetings/")
+    page.wait_for_function("window.__livereload === true", timeout=15_000)
+    with page.expect_event("load", timeout=15_000):
+        edit(site, MEETINGS, "区政府召开第一次全体", "区政府隆重召开第一次全体")
+    assert "隆重召开" in page.locator("main").inner_text()
+
+
+def check_text(site: Path) -> str:
+    """What `build.py check` prints for the site's problems (without its summary line)."""
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check"], cwd=site, capture_output=True,
+                            text=True, encoding="utf-8", timeout=60)
+    assert result.returncode == 1
+    return result.stderr.rsplit("\ncheck failed:", 1)[0]
+
+
+def test_a_broken_save_shows_the_errors_over_the_last_good_page_until_fixed(site, start, page):
+    server = start(site)
+    open_live(page, f"{server.url}/zh/2022/gov/meetings/")
+    overlay = page.locator("#yearbook-build-errors")
+    assert overlay.count() == 0
+    with page.expect_event("load", timeout=15_000):
+        edit(site, MEETINGS, "title: 重要会议", 'title: "重要会议')  # a quote that never ends
+    expected = check_text(site)
+    assert "meetings.zh.md:" in expected and "error: invalid YAML" in expected
+    assert overlay.locator("pre").inner_text() == expected
+    assert re.match(r"build\.py serve: \d+ errors? — ", overlay.locator("h2").inner_text())
+    assert page.locator("h1").inner_text() == "重要会议"  # the last good build is still served
+    assert re.search(r" \d+ errors? — showing (them|it) in the browser$", server.wait_for()[0].strip())
+    assert "error: invalid YAML" in "".join(server.err)
+    # The errors stay while they are there...
+    with page.expect_event("load", timeout=15_000):
+        edit(site, MEETINGS, "区政府召开第一次全体", "区政府隆重召开第一次全体")
+    assert overlay.locator("pre").inner_text() == check_text(site)
+    # ...and go with the next good build, which is shown.
+    with page.expect_event("load", timeout=15_000):
+        edit(site, MEETINGS, 'title: "重要会议', "title: 重要会议")
+    assert overlay.count() == 0
+    assert "隆重召开" in page.locator("main").inner_text()
+    assert len(server.wait_for(count=3)) == 3
+    assert server.proc.poll() is None
+
+
+def test_a_broken_site_at_start_is_served_with_its_errors(site, start, page):
+    edit(site, MEETINGS, "title: 重要会议", 'title: "重要会议')
+    server = start(site)
+    assert not (site / "public").exists()
+    assert server.lines(r"errors? — showing")
+    open_live(page, f"{server.url}/")
+    assert "invalid YAML" in page.locator("#yearbook-build-errors pre").inner_text()
+    with page.expect_event("load", timeout=15_000):
+        edit(site, MEETINGS, 'title: "重要会议', "title: 重要会议")
+    page.wait_for_url(f"{server.url}/zh/")  # the home page's redirect, now that there is a site
+    assert page.locator("h1").inner_text() == "测试年鉴"
+    assert page.locator("#yearbook-build-errors").count() == 0
+
+
+SEARCH = """async (term) => {
+  const pagefind = await import('/pagefind/pagefind.js');
+  const search = await pagefind.search(term);
+  const pages = await Promise.all(search.results.map(r => r.data()));
+  return pages.map(p => p.url);
+}"""
+
+
+def test_search_is_reindexed_after_the_reload_and_the_site_matches_build(site, start, page, tmp_path):
+    enable_search(site)
+    server = start(site)
+    assert server.lines(r"^built public/: .* pages indexed")
+    open_live(page, f"{server.url}/en/2022/gov/meetings/")
+    assert page.evaluate(SEARCH, "zyxwvut") == []
+    # While the rebuild and the background indexing run, pagefind/ never goes missing.
+    statuses, done = [], threading.Event()
+
+    def probe():
+        while not done.is_set():
+            try:
+                statuses.append(urllib.request.urlopen(f"{server.url}/pagefind/pagefind-entry.json", timeout=5).status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+            time.sleep(0.01)
+
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    with page.expect_event("load", timeout=15_000):
+        edit(site, "content/2022/gov/meetings.en.md", "held its first plenary", "held its zyxwvut first plenary")
+    assert "zyxwvut" in page.locator("main").inner_text()
+    server.wait_for(r"search index updated: \d+ pages")
+    done.set()
+    prober.join(10)
+    assert statuses and set(statuses) == {200}
+    rebuilt = server.out.index(server.lines()[0])
+    assert rebuilt < server.out.index(server.lines(r"search index updated")[0])  # the reload did not wait
+    page.goto(f"{server.url}/en/")
+    assert page.evaluate(SEARCH, "zyxwvut") == ["/en/2022/gov/meetings/"]
+    # Once indexed, the served folder is what `build` writes: no overlay, no livereload, same index.
+    assert server.stop() == 0
+    assert server.lines(r"^stopped\.$")
+    assert not (site / ".public.serve").exists()
+    built = tmp_path / "built"
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--quiet", "--output", str(built)],
+                   cwd=site, check=True, timeout=60)
+    assert tree_bytes(site / "public") == tree_bytes(built)

@@ -1,0 +1,413 @@
+"""`build.py serve`: build once, serve the output folder with live reload, rebuild on every save.
+
+What python-livereload gives us and what we do instead:
+
+- Its watcher runs the callback of *every* watched path that changed in one
+  poll, and stops walking a folder at its first changed file, so one save of
+  three files can build three times (mkdocs#2061). `SourceWatcher` takes one
+  snapshot of all watched paths per poll, waits until a burst of saves is over,
+  and calls the one registered callback once with every file that changed.
+- It would reload the browser as soon as it sees a change, before our build
+  ends, and not at all for a change within 3 s of its last reload; we send
+  the reload ourselves once each build is done (good or bad).
+- Its static handler cannot add our error overlay, so the output folder is
+  served by a small WSGI app (`DevSite.app`). Served HTML gets the livereload
+  snippet and, only while the last build failed, the overlay listing its errors;
+  /sw.js is a worker that caches nothing. Nothing is written into built files.
+
+Rebuilds skip Pagefind; the index is rebuilt afterwards in a thread, over
+hard links to the new HTML, and swapped into `pagefind/` on the server's
+thread, between two requests. Until then the previous index keeps answering.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop, PeriodicCallback
+
+from . import pipeline, search
+from .config import Config, load_config
+from .diagnostics import BuildFailed, Diagnostics, Location, relpath
+from .offline import write_offline_bundle
+
+POLL_SECONDS = 0.25   # how often the sources are looked at
+SETTLE_SECONDS = 0.1  # a burst of saves (editor, git checkout) is over when a second look finds nothing new
+
+# Served instead of the site's sw.js: the offline worker answers cache-first,
+# which would hide every rebuild. This one has no fetch handler (the browser
+# goes to the network) and deletes what the real one cached on this origin. If
+# the real one was there (the site was served on this port before), the open
+# pages came from its cache, without live reload: load them again.
+DEV_WORKER = b"""// build.py serve: no offline cache while previewing.
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil((async () => {
+  let replaced = false;
+  for (const name of await caches.keys()) {
+    if (name.startsWith("yearbook-")) { await caches.delete(name); replaced = true; }
+  }
+  await self.clients.claim();
+  if (replaced) for (const client of await self.clients.matchAll({ type: "window" })) client.navigate(client.url);
+})()));
+"""
+
+OVERLAY = """<script>/* build.py serve: the last build failed; this box lists its errors. Never in built files. */
+(() => {
+  const report = __REPORT__;
+  const show = () => {
+    const host = document.createElement("div");
+    host.id = "yearbook-build-errors";
+    const root = host.attachShadow({ mode: "open" });
+    root.innerHTML = `<style>
+      section { position: fixed; inset: 1rem; z-index: 2147483647; overflow: auto; box-sizing: border-box;
+        max-width: 60rem; margin: 0 auto; height: fit-content; max-height: calc(100vh - 2rem);
+        padding: 1rem 1.25rem; background: #fff; color: #222; border-top: .4rem solid #b3261e;
+        box-shadow: 0 .5rem 2rem rgba(0,0,0,.35); font: 15px/1.5 system-ui, sans-serif; }
+      h2 { margin: 0 2rem .5rem 0; font-size: 1.1rem; color: #b3261e; }
+      pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font: 13px/1.5 ui-monospace, monospace; }
+      p { margin: .75rem 0 0; color: #555; }
+      button { position: absolute; top: .5rem; right: .75rem; border: 0; background: none; font-size: 1.5rem; cursor: pointer; }
+    </style><section role="alert" aria-labelledby="t"><h2 id="t"></h2><pre></pre><p></p>
+    <button type="button" aria-label="hide">×</button></section>`;
+    root.querySelector("h2").textContent = report.title;
+    root.querySelector("pre").textContent = report.text;
+    root.querySelector("p").textContent = report.note;
+    root.querySelector("button").addEventListener("click", () => host.remove());
+    document.body.append(host);
+  };
+  if (document.body) show(); else document.addEventListener("DOMContentLoaded", show);
+})();
+</script>
+"""
+
+NOT_FOUND = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>" \
+            b"<body><p>Not found. The site has not been built yet, or this page does not exist.</p></body></html>"
+
+
+def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          with_search: bool = True) -> int:
+    """Build, then serve until Ctrl+C; every save rebuilds and reloads the browser."""
+    diags = Diagnostics()
+    config = load_config(config_path, diags)
+    if config is None:
+        print(diags.format_text(), file=sys.stderr)
+        print("serve needs a valid config: fix it and start again.", file=sys.stderr)
+        return 1
+    site = DevSite(config_path, config, with_search)
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        site.first_build()
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{config.base_path}"
+        watched = ", ".join(relpath(p, config.root) + ("/" if p.is_dir() else "") for p in site.watched)
+        server = Server(app=site.app, watcher=SourceWatcher())
+        for path in site.watched:
+            server.watch(str(path), site.rebuild)  # the same callback for every path: one build per burst
+        logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+        def listening():  # first thing the loop runs, so only once listen() has worked
+            say(f"serving {config.output_dir.name}/ at {url} — watching {watched}; Ctrl+C stops")
+            if open_browser:
+                local = url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
+                threading.Thread(target=webbrowser.open, args=(local,), daemon=True).start()
+
+        IOLoop.current().add_callback(listening)
+        try:
+            server.serve(port=port, host=host, debug=False)  # returns on Ctrl+C
+        except OSError as exc:  # from listen(): nothing has been served yet
+            print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}\n"
+                  f"  hint: another program may be using the port; try --port {port + 1}", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        site.close()
+    say("stopped.")
+    return 0
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops like Ctrl+C: the scratch folder is removed
+
+
+def say(line: str, stream=None) -> None:
+    print(line, file=stream or sys.stdout, flush=True)
+
+
+def snapshot(paths) -> dict:
+    """path → (mtime, size) of every file under `paths`, skipping hidden and editor swap files."""
+    found = {}
+    for top in paths:
+        top = str(top)
+        if os.path.isfile(top):
+            tops = [(os.path.dirname(top), [], [os.path.basename(top)])]
+        else:
+            tops = os.walk(top)
+        for folder, dirs, files in tops:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except FileNotFoundError:  # deleted while we looked
+                    continue
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+class SourceWatcher(Watcher):
+    """livereload's Watcher, but one look at all paths per poll and one call per burst of saves."""
+
+    def __init__(self):
+        super().__init__()
+        self._seen: dict | None = None
+        self._pending: set = set()
+
+    def start(self, callback) -> bool:
+        """Poll ourselves (livereload's `callback` would reload before our build ends)."""
+        self._seen = snapshot(self._tasks)
+        PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
+        return True
+
+    def poll(self) -> None:
+        now = snapshot(self._tasks)
+        changed = {path for path in self._seen.keys() | now.keys() if self._seen.get(path) != now.get(path)}
+        self._seen = now
+        if changed:
+            self._pending |= changed
+            IOLoop.current().call_later(SETTLE_SECONDS, self.poll)  # wait for the rest of the burst
+            return
+        if self._pending:
+            pending, self._pending = sorted(self._pending), set()
+            callbacks = []  # bound methods are equal, not identical: compare with ==
+            for task in self._tasks.values():
+                if task["func"] and task["func"] not in callbacks:
+                    callbacks.append(task["func"])
+            for func in callbacks:
+                func(pending)  # saves made meanwhile are found by the next poll: one more build
+
+
+class DevSite:
+    """The state of a serve session: the last good output, the last errors, and the search indexer."""
+
+    def __init__(self, config_path: Path, config: Config, with_search: bool):
+        self.config_path = config_path
+        self.config = config
+        self.with_search = with_search
+        self.errors: dict | None = None  # what the overlay shows while the last build failed
+        self.warnings = ""
+        self.scratch = config.output_dir.parent / f".{config.output_dir.name}.serve"
+        shutil.rmtree(self.scratch, ignore_errors=True)  # left over from a killed session
+        self.scratch.mkdir(parents=True)
+        self.indexer = SearchIndexer(self.scratch, self)
+        # Fixed for the session: a config.yaml that moves these folders needs a restart.
+        self.watched = [config.content_dir, config.templates_dir, config.static_dir, config.root / config.file]
+
+    def search_wanted(self) -> bool:
+        return self.with_search and self.config.search
+
+    def first_build(self) -> None:
+        report, seconds = self._build(with_search=None if self.with_search else False)
+        if self._record(report):
+            pages = sum(report.pages_per_language.values())
+            indexed = f", {report.indexed_pages} pages indexed" if report.indexed_pages else ""
+            say(f"built {self.config.output_dir.name}/: {pages} pages{indexed} in {seconds:.2f}s")
+
+    def rebuild(self, changed: list) -> None:
+        """The one watch callback: build without search, reload the browser, then index in the background."""
+        report, seconds = self._build(with_search=False)
+        stamp = time.strftime("%H:%M:%S")
+        if not self._record(report):
+            LiveReloadHandler.reload_waiters("*")
+            return
+        names = [relpath(Path(p), self.config.root) for p in changed]
+        what = names[0] if len(names) == 1 else f"{len(names)} files changed"
+        warnings = len(report.diagnostics.warnings)
+        say(f"{stamp} rebuilt in {seconds:.2f}s ({what})" + (f", {warnings} warning(s)" if warnings else ""))
+        css_only = names and all(n.endswith(".css") for n in names)
+        LiveReloadHandler.reload_waiters(Path(names[0]).name if css_only else "*")  # CSS alone: no page reload
+        if self.search_wanted():
+            self.indexer.request(self.config)
+
+    def _build(self, with_search) -> tuple:
+        """pipeline.build with the previous search index kept aside, so the new site serves it too."""
+        start = time.perf_counter()
+        report = pipeline.BuildReport()
+        index = self.config.output_dir / "pagefind"
+        held = self.scratch / "held-pagefind"
+        if with_search is False and self.search_wanted() and index.is_dir():
+            os.rename(index, held)
+        try:
+            pipeline.build(self.config_path, report, with_search=with_search)
+        except BuildFailed:
+            pass
+        except Exception as exc:  # a bug must not stop the server: show it like any other error
+            traceback.print_exc()
+            report.diagnostics.error(Location(self.config.file), f"internal error: {exc!r}",
+                                     "this is a bug in build.py; the traceback is in the terminal")
+        finally:
+            if held.is_dir():
+                if index.parent.is_dir() and not index.exists():
+                    os.rename(held, index)
+                else:
+                    shutil.rmtree(held)
+        return report, time.perf_counter() - start
+
+    def _record(self, report) -> bool:
+        """Remember the outcome for the overlay and print it; True when the build succeeded."""
+        diags = report.diagnostics
+        if report.site is not None:
+            self.config = report.site.config
+        else:  # the new config may be broken; keep watching and serving what we had
+            self.config = load_config(self.config_path, Diagnostics()) or self.config
+        warnings = Diagnostics(diags.warnings).format_text()
+        if warnings and warnings != self.warnings:  # when they change, not on every save
+            print(warnings, file=sys.stderr, flush=True)
+        self.warnings = warnings
+        if not diags.errors:
+            self.errors = None
+            return True
+        count = len(diags.errors)
+        errors = f"{count} error{'s' if count > 1 else ''}"
+        self.errors = {"title": f"build.py serve: {errors} — this page is from the last good build",
+                       "text": diags.format_text(),
+                       "note": "Fix and save: this box goes away with the next good build."}
+        print(Diagnostics(diags.errors).format_text(), file=sys.stderr, flush=True)
+        say(f"{time.strftime('%H:%M:%S')} {errors} — showing {'them' if count > 1 else 'it'} in the browser")
+        return False
+
+    def install_index(self, index: Path, config: Config, pages: int, seconds: float) -> None:
+        """On the server's thread (no request in between): replace pagefind/ and the offline list."""
+        out = config.output_dir
+        if not out.is_dir():
+            shutil.rmtree(index, ignore_errors=True)
+            return
+        target, trash = out / "pagefind", self.scratch / "trash-pagefind"
+        shutil.rmtree(trash, ignore_errors=True)
+        if target.exists():
+            os.rename(target, trash)
+        os.rename(index, target)
+        write_offline_bundle(out, config.base_path)  # now lists the new index, as `build` would
+        shutil.rmtree(trash, ignore_errors=True)
+        say(f"{time.strftime('%H:%M:%S')} search index updated: {pages} pages in {seconds:.2f}s")
+
+    def close(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def app(self, environ, start_response):
+        """WSGI: the output folder as a static host would serve it, plus the overlay while a build fails."""
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        base = self.config.base_path
+        out = self.config.output_dir.resolve()
+        if path == "/sw.js" or path == base + "sw.js":
+            return _respond(start_response, "200 OK", "text/javascript; charset=utf-8", DEV_WORKER)
+        file = None
+        if path.startswith(base):
+            candidate = (out / path[len(base):]).resolve()
+            if candidate == out or out in candidate.parents:
+                file = candidate
+        elif path == "/":
+            return _respond(start_response, "302 Found", "text/plain", b"", [("Location", base)])
+        if file is not None and file.is_dir():
+            if not path.endswith("/"):
+                query = environ.get("QUERY_STRING")
+                location = environ.get("PATH_INFO", "/") + "/" + (f"?{query}" if query else "")
+                return _respond(start_response, "301 Moved Permanently", "text/plain", b"", [("Location", location)])
+            file = file / "index.html"
+        if file is not None and file.is_file():
+            status, body, kind = "200 OK", file.read_bytes(), _content_type(file.name)
+        else:
+            page = out / "404.html"
+            status, kind = "404 Not Found", "text/html; charset=utf-8"
+            body = page.read_bytes() if page.is_file() else NOT_FOUND
+        if kind.startswith("text/html") and self.errors:
+            report = json.dumps(self.errors, ensure_ascii=False).replace("<", "\\u003c")
+            snippet = OVERLAY.replace("__REPORT__", report).encode("utf-8")
+            body = body.replace(b"</head>", snippet + b"</head>", 1) if b"</head>" in body else body + snippet
+        return _respond(start_response, status, kind, body)
+
+
+def _respond(start_response, status: str, kind: str, body: bytes, extra=()):
+    start_response(status, [("Content-Type", kind), ("Cache-Control", "no-store"), *extra])
+    return [body]
+
+
+def _content_type(name: str) -> str:
+    if name.endswith(".wasm"):
+        return "application/wasm"
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    text = kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml")
+    return f"{kind}; charset=utf-8" if text else kind
+
+
+class SearchIndexer:
+    """Pagefind in a thread, over hard links to the HTML of the latest good build; newest request wins."""
+
+    def __init__(self, scratch: Path, site: DevSite):
+        self.scratch, self.site = scratch, site
+        self.loop: IOLoop | None = None
+        self._wanted = None  # (copy, config) not yet taken by the thread
+        self._count = 0
+        self._ready = threading.Condition()
+        threading.Thread(target=self._run, name="search-index", daemon=True).start()
+
+    def request(self, config: Config) -> None:
+        """On the server's thread, right after a build: link its HTML (the next build replaces the folder)."""
+        self.loop = IOLoop.current()
+        self._count += 1
+        copy = self.scratch / f"index-{self._count}"
+        out = config.output_dir
+        for page in out.rglob("*.html"):
+            rel = page.relative_to(out)
+            if rel.parts[0] != "pagefind":
+                (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(page, copy / rel)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(page, copy / rel)
+        with self._ready:
+            older, self._wanted = self._wanted, (copy, config)
+            self._ready.notify()
+        if older:  # never started: the new build supersedes it
+            shutil.rmtree(older[0], ignore_errors=True)
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while self._wanted is None:
+                    self._ready.wait()
+                (copy, config), self._wanted = self._wanted, None
+            start = time.perf_counter()
+            diags = Diagnostics()
+            pages = search.build_index(copy, diags, config.file)
+            seconds = time.perf_counter() - start
+            if diags.errors:
+                print(diags.format_text(), file=sys.stderr, flush=True)
+                say("search index not updated; the previous one stays", sys.stderr)
+                shutil.rmtree(copy, ignore_errors=True)
+                continue
+            self.loop.add_callback(self._install, copy, config, pages, seconds)
+
+    def _install(self, copy: Path, config: Config, pages: int, seconds: float) -> None:
+        try:
+            self.site.install_index(copy / "pagefind", config, pages, seconds)
+        except OSError as exc:
+            say(f"search index not updated: {exc}", sys.stderr)
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
