@@ -226,9 +226,10 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         template = self.env.get_template(f"{page.type}.html")
-        html = template.render(self.context(page))
+        context = self.context(page)
+        html = template.render(context)
         if self.indexed(page) and is_cjk(self.site.config.language(page.lang).code):
-            html = with_page_char_index(html)
+            html = with_page_char_index(html, str(context["body"]))
         return html
 
 

@@ -61,7 +61,7 @@ def _sort_entry_file(path: Path) -> None:
 # those whose text contains the query itself (static/search.js).
 
 CHAR_BLOCK_START, CHAR_BLOCK_END = "\u2045", "\u2046"
-_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TAG = re.compile(r"<[^>]+>")
 _ENTRY_START = re.compile(r'(?=<h2 id="[a-z0-9-]+" class="entry">)')
 _FOREIGN = re.compile(r'<div class="untranslated"[^>]*>.*?</div>\n', re.S)
@@ -71,7 +71,8 @@ INDEXED_TYPES = ("section", "summary", "tasks", "article")
 
 def char_block(html: str) -> str:
     """The hidden index of the distinct Chinese characters in `html`, in order of appearance."""
-    chars = dict.fromkeys(_CJK_CHAR.findall(_TAG.sub("", _FOREIGN.sub("", html))))
+    text = _TAG.sub("", _FOREIGN.sub("", html)) if "<" in html else html
+    chars = dict.fromkeys(_NOT_CJK.sub("", text))  # both steps run in C: this is on every page
     if not chars:
         return ""
     return f'<p hidden class="char-index">{CHAR_BLOCK_START} {" ".join(chars)} {CHAR_BLOCK_END}</p>\n'
@@ -82,19 +83,19 @@ def with_char_index(html: str) -> str:
     return "".join(part + char_block(part) for part in _ENTRY_START.split(html))
 
 
-_ARTICLE = re.compile(r"(<article data-pagefind-body>)(.*?)(</article>)", re.S)
-_CHAR_BLOCK = re.compile(r'<p hidden class="char-index">.*?</p>\n?', re.S)
-_IGNORED = re.compile(r"<(div|span|p)[^>]*data-pagefind-ignore[^>]*>.*?</\1>", re.S)
+_ARTICLE_START, _ARTICLE_END = "<article data-pagefind-body>", "</article>"
 
 
-def with_page_char_index(html: str) -> str:
-    """One more character index for what the templates add around the Markdown
-    (titles, task tables, department lines), at the end of the indexed article."""
-    match = _ARTICLE.search(html)
-    if not match:
+def with_page_char_index(html: str, body: str) -> str:
+    """One more character index for what the templates add around the Markdown body
+    (titles, task tables, department lines, notes), at the end of the indexed article.
+    The body has indexes of its own, so only the text around it is scanned."""
+    start = html.find(_ARTICLE_START)
+    end = html.find(_ARTICLE_END, start)
+    if start < 0 or end < 0:
         return html
-    text = _IGNORED.sub("", _CHAR_BLOCK.sub("", match.group(2)))
-    return html[: match.end(2)] + char_block(text) + html[match.end(2):]
+    around = html[start:end].replace(body, "", 1)
+    return html[:end] + char_block(around) + html[end:]
 
 
 def page_filters(site, page, strings: dict) -> list:
