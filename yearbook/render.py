@@ -119,7 +119,7 @@ class Renderer:
             "volumes": [self.link(v.key, lang) | {"meta": v.meta} for v in self.volumes],
             "body": Markup(self.body(page)),
             "indexed": self.indexed(page),
-            "search_filters": page_filters(site, page, self.strings[lang]) if self.indexed(page) else [],
+            "search_filters": page_filters(site, page, self.strings[lang]) if self.searchable(page) else [],
             "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
             "dept": lambda dept_id: self.department(dept_id, lang),
             "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
@@ -128,6 +128,14 @@ class Renderer:
     def indexed(self, page: Page) -> bool:
         """Content pages with text in their own language go into that language's search index."""
         return page.type in INDEXED_TYPES and page.text_status != MISSING
+
+    def searchable(self, page: Page) -> bool:
+        """Indexed, and the site has search: then the page carries the hooks of exact search
+        (character indexes, filter metadata). A site with `search: false` does not pay for them."""
+        return self.site.config.search and self.indexed(page)
+
+    def char_indexed(self, page: Page) -> bool:
+        return self.searchable(page) and is_cjk(self.site.config.language(page.lang).code)
 
     def nav_html(self, page: Page, volume) -> Markup:
         """The volume's table of contents: every part, and the open part's pages.
@@ -178,7 +186,7 @@ class Renderer:
                 url = target.url if target else "#"
                 return f'href="{url}#{match.group(2)}"' if match.group(2) else f'href="{url}"'
             html = SITE_LINK.sub(resolve, html)
-        if self.indexed(page) and is_cjk(self.site.config.language(page.lang).code):
+        if self.char_indexed(page):
             html = with_char_index(html)
         return html
 
@@ -228,7 +236,7 @@ class Renderer:
         template = self.env.get_template(f"{page.type}.html")
         context = self.context(page)
         html = template.render(context)
-        if self.indexed(page) and is_cjk(self.site.config.language(page.lang).code):
+        if self.char_indexed(page):
             html = with_page_char_index(html, str(context["body"]))
         return html
 
