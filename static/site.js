@@ -9,7 +9,7 @@ document.addEventListener("click", (event) => {
   if (!link) return;
   let anchor = location.hash;
   if (!anchor) {
-    const headings = document.querySelectorAll("main [id].entry, main figure[id], main h3[id]");
+    const headings = document.querySelectorAll("main [id].entry, main h3[id]");
     for (const heading of headings) {
       if (heading.getBoundingClientRect().top > 120) break;
       anchor = "#" + heading.id;

@@ -52,7 +52,7 @@ def test_section_page_shows_entries_table_and_navigation(server, page):
     page.goto(f"{server}/zh/2022/gov/meetings/")
     assert page.locator("h1").inner_text() == "重要会议"
     assert page.locator("#meetings-02").inner_text().startswith("【区政府常务会议】")
-    assert page.locator("#t04 tbody tr").count() == 13
+    assert page.locator("figure.data-table:has(#t04) tbody tr").count() == 13
     assert page.locator('.toc a[aria-current="page"]').inner_text() == "重要会议"
     assert page.locator(".pager .next").get_attribute("href") == "/zh/2022/gov/policies/"
 
@@ -202,3 +202,14 @@ def test_task_rows_are_search_hits_of_their_own(server, page):
     wait_for_results(page)
     rows = [a.get_attribute("href") for a in page.locator(".sub-results a").all()]
     assert any(re.search(r"/zh/2022/documents/tasks-2022-q3/\?hl=.*#r0\d\d$", href) for href in rows), rows
+
+
+@pytest.mark.parametrize("query,target", [
+    ("下城区第四十六次区长办公会议", "/zh/2022/gov/meetings/?hl=%E4%B8%8B%E5%9F%8E%E5%8C%BA%E7%AC%AC%E5%9B%9B%E5%8D%81%E5%85%AD%E6%AC%A1%E5%8C%BA%E9%95%BF%E5%8A%9E%E5%85%AC%E4%BC%9A%E8%AE%AE#t04"),
+    ("推门入户式消防安全宣传", "/zh/2022/gov/fire/?hl=%E6%8E%A8%E9%97%A8%E5%85%A5%E6%88%B7%E5%BC%8F%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8%E5%AE%A3%E4%BC%A0#p05"),
+])
+def test_tables_and_figures_are_search_hits_of_their_own(server, page, query, target):
+    page.goto(f"{server}/zh/search/?q={query}")
+    wait_for_results(page)
+    hits = [a.get_attribute("href") for a in page.locator(".sub-results a").all()]
+    assert target in hits, hits

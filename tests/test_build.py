@@ -14,7 +14,7 @@ def test_build_writes_every_page_in_every_language_with_lang(site, run):
     assert '<span class="entry-mark">【</span>区政府全体会议<span class="entry-mark">】</span>' in zh
     assert 'id="meetings-01" class="entry">Plenary Meeting of the District Government<a' in en
     # 表4 printed over two pages is one table with all its rows.
-    table = zh.split('<figure class="data-table" id="t04">')[1].split("</figure>")[0]
+    table = zh.split('<h3 class="caption-heading" id="t04">')[1].split("</figure>")[0]
     assert table.count("<tr>") == 1 + 3
     assert "表4 (2) + 续表4 (1)" in table
     # The attribution closes its run, after the last entry it covers.

@@ -38,8 +38,8 @@ def test_chapter_has_eight_sections_and_45_entries(built):
 
 def test_table_4_is_one_table_of_13_rows(built):
     html = read(built, "zh/2022/gov/meetings")
-    table = html.split('<figure class="data-table" id="t04">')[1].split("</figure>")[0]
-    assert '<span class="number">表4</span> 2021年拱墅区政府常务会议一览表' in table
+    table = html.split('<h3 class="caption-heading" id="t04">')[1].split("</figure>")[0]
+    assert table.startswith('<span class="number">表4</span> 2021年拱墅区政府常务会议一览表</h3>')
     assert table.count("<tr>") == 1 + 13
     assert "下城区第四十六次区长办公会议" in table
     assert "表4 (4) + 续表4 (9)" in table
@@ -50,6 +50,7 @@ def test_nine_attributions_and_five_captions(built):
              ["overview", "meetings", "policies", "approval", "data", "proposals", "emergency", "fire"]]
     assert sum(p.count('<p class="byline">') for p in pages) == 9
     assert sum(p.count('<figure class="photo') for p in pages) == 5
+    assert sum(len(re.findall(r'<h3 class="caption-heading" id="p0\d">', p)) for p in pages) == 5
 
 
 def test_76_department_summaries(built):
