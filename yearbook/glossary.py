@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, Location, relpath
 from .schema import List, Map, Str, validate
-from .translation import PARTIAL, TRANSLATED, split_entries
+from .translation import PARTIAL, TRANSLATED, split_entries, strip_tags
 from .yamldoc import parse_yaml
 
 GLOSSARY_FILE = "_data/glossary.yaml"
 TERM = Map({"zh": Str("the term as printed", required=True), "en": Str("its English form", required=True),
             "note": Str("where it is used")})
 DOCUMENT_TITLE = re.compile(r"《[^》]*》")
-TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,8 @@ def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
         for entry_id, source_html in split_entries(origin.body_html)[1].items():
             if entry_id not in own or any(e.id == entry_id and e.lang for e in page.entries):
                 continue
-            source_text = DOCUMENT_TITLE.sub("", TAG.sub("", source_html))
-            english = _fold(TAG.sub("", own[entry_id]))
+            source_text = DOCUMENT_TITLE.sub("", strip_tags(source_html))
+            english = _fold(strip_tags(own[entry_id]))
             for term in terms:
                 if term.source not in source_text:
                     continue

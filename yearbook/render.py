@@ -227,8 +227,7 @@ class Renderer:
         credit = figure.get("credit") or {}
         return self.env.get_template("partials/figure.html").render(
             figure=figure, lang=config.language(page.lang), t=self.strings[page.lang],
-            credit_name=self.department(credit["department"], page.lang)["name"] if credit.get("department") else "",
-            number=[f["id"] for f in page.node.meta.get("figures") or [] if f].index(ident) + 1)
+            credit_name=self.department(credit["department"], page.lang)["name"] if credit.get("department") else "")
 
     # --- rendering -------------------------------------------------------
 

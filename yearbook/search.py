@@ -13,6 +13,9 @@ import subprocess
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Location
+from .pages import Node, Page
+from .site import page_out_path, page_url
+from .translation import MISSING, strip_tags
 
 
 def pagefind_binary() -> str | None:
@@ -62,7 +65,6 @@ def _sort_entry_file(path: Path) -> None:
 
 CHAR_BLOCK_START, CHAR_BLOCK_END = "\u2045", "\u2046"
 _NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_TAG = re.compile(r"<[^>]+>")
 _ENTRY_START = re.compile(r'(?=<h2 id="[a-z0-9-]+" class="entry">)')
 _FOREIGN = re.compile(r'<div class="untranslated"[^>]*>.*?</div>\n', re.S)
 
@@ -71,7 +73,7 @@ INDEXED_TYPES = ("section", "summary", "tasks", "article")
 
 def char_block(html: str) -> str:
     """The hidden index of the distinct Chinese characters in `html`, in order of appearance."""
-    text = _TAG.sub("", _FOREIGN.sub("", html)) if "<" in html else html
+    text = strip_tags(_FOREIGN.sub("", html)) if "<" in html else html
     chars = dict.fromkeys(_NOT_CJK.sub("", text))  # both steps run in C: this is on every page
     if not chars:
         return ""
@@ -134,7 +136,7 @@ def filter_options(site, lang: str, strings: dict) -> dict:
     options: dict = {"volume": {}, "part": {}, "department": {}, "kind": {}}
     for key in site.order:
         page = site.pages[(key, lang)]
-        if page.type not in INDEXED_TYPES or page.text_status == "missing":
+        if page.type not in INDEXED_TYPES or page.text_status == MISSING:
             continue
         for name, value in page_filters(site, page, strings):
             values = value.split(" | ") if name == "departments" else [value]
@@ -146,9 +148,6 @@ def filter_options(site, lang: str, strings: dict) -> dict:
 
 def add_search_pages(site, strings: dict) -> None:
     """The search page of every language, /LANG/search/, as a page of the site."""
-    from .pages import Node, Page
-    from .site import page_out_path, page_url
-
     config = site.config
     home = site.nodes[""]
     node = Node("search", "search", 10**6, "", volume=None, meta={"title": "", "type": "search"},

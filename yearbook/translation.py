@@ -101,8 +101,8 @@ class Coverage:
 def page_coverage(page: Page, origin: Page, origin_source) -> Coverage:
     """How much of `origin`'s text `page` translates (characters counted in the source)."""
     chunks = split_entries(origin.body_html)[1]
-    sizes = {e.id: len(CJK.findall(_text(chunks.get(e.id, "")))) for e in origin.entries}
-    total = len(CJK.findall(_text(origin.body_html))) + len(CJK.findall(origin.title))
+    sizes = {e.id: len(CJK.findall(strip_tags(chunks.get(e.id, "")))) for e in origin.entries}
+    total = len(CJK.findall(strip_tags(origin.body_html))) + len(CJK.findall(origin.title))
     done_ids = {e.id for e in page.entries if e.lang is None}
     coverage = Coverage(entries=len(origin.entries), chars=total)
     file = page.source.file if page.translated else origin_source.file.replace(f".{origin.lang}.md", f".{page.lang}.md")
@@ -123,7 +123,7 @@ def page_coverage(page: Page, origin: Page, origin_source) -> Coverage:
 
 def entry_coverage(page: Page, origin: Page, entry_id: str) -> Coverage:
     """Coverage of one entry (articles attribute their parts to different departments)."""
-    chars = len(CJK.findall(_text(split_entries(origin.body_html)[1].get(entry_id, ""))))
+    chars = len(CJK.findall(strip_tags(split_entries(origin.body_html)[1].get(entry_id, ""))))
     done = any(e.id == entry_id and e.lang is None for e in page.entries)
     return Coverage(entries=1, entries_done=int(done), chars=chars, chars_done=chars if done else 0)
 
@@ -134,7 +134,8 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(1, width - used)
 
 
-def _text(html: str) -> str:
+def strip_tags(html: str) -> str:
+    """Text of an HTML fragment (generated markup: a regex is enough)."""
     return re.sub(r"<[^>]+>", "", html)
 
 
