@@ -152,7 +152,7 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
     site = report.site
     pages = [p for p in site.pages.values()] if site else []
     default = site.config.default_language if site else ""
-    source_pages = [p for p in pages if p.lang == default]
+    source_pages = [p for p in pages if p.lang == default and not p.node.generated]
     entries = sum(len(p.entries) for p in source_pages)
     tables = len(site.tables) if site else 0
     figures = sum(len(p.meta.get("figures") or []) for p in source_pages)

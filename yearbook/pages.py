@@ -124,6 +124,7 @@ class Node:
     volume: str | None = None
     meta: dict = field(default_factory=dict)      # default-language front matter (language-neutral fields)
     sources: dict = field(default_factory=dict)   # lang → Source
+    generated: bool = False                       # made by the build (department pages, indexes), not written
 
 
 @dataclass

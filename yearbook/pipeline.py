@@ -17,7 +17,7 @@ from .markdown import render_markdown
 from .offline import write_offline_bundle
 from .parallel import map_items
 from .render import Renderer, is_cjk, load_strings, render_one
-from .site import Site, assemble_site, attach_markdown, validate_references
+from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
 from .sitewide import write_sitewide
 from .sources import load_sources
 
@@ -76,6 +76,11 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
             check_terms(site, terms, lang, diags)
         output.check_output_dir(config, diags)
     report.stop_on_errors()
+    with report.step("generate"):
+        # Pages the build makes from what was written; each module adds its own.
+        search.add_search_pages(site, strings, diags)
+        reading_order(site)
+    report.stop_on_errors()
     return config, site, strings
 
 
@@ -88,7 +93,6 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
     try:
         with report.step("render"):
             staging = output.new_staging(config)
-            search.add_search_pages(site, strings)
             renderer = Renderer.create(site, strings)
             items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
             rendered = map_items(render_one, renderer, items)

@@ -24,6 +24,13 @@ PLACEHOLDER = re.compile(r"<!--yb:(table|figure):([a-z0-9-]+)-->\n?")
 SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"]*)"')
 
 
+# View data of the page kinds the build makes, by page type: function(renderer, page) → dict
+# merged into the template context. Each generating module registers its own.
+PAGE_VIEWS: dict = {}
+# Pages the build makes that the header links to on every page, when they exist.
+SITE_LINKS = ("departments", "guide")
+
+
 def is_cjk(code: str) -> bool:
     return code.lower().startswith(("zh", "ja"))
 
@@ -98,7 +105,8 @@ class Renderer:
             ancestors.insert(0, self.link(key, lang))
             key = site.nodes[key].parent
         volume = site.nodes.get(node.volume) if node.volume else None
-        return {
+        view = PAGE_VIEWS.get(page.type)
+        return (view(self, page) if view else {}) | {
             "page": page,
             "meta": page.meta,
             "lang": config.language(lang),
@@ -108,6 +116,7 @@ class Renderer:
             "site_description": config.description.get(lang, ""),
             "root": config.base_path,
             "home": self.link("", lang),
+            "site_links": [self.link(k, lang) | {"key": k} for k in SITE_LINKS if (k, lang) in site.pages],
             "breadcrumbs": ancestors,
             "alternates": [dict(self.link(node.key, other.key), code=other.code, name=other.name,
                                 key=other.key, current=other.key == lang) for other in config.languages],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics, Location
 from .pages import Node, Page
-from .site import page_out_path, page_url
+from .site import add_generated_page, generated_key_clash
 from .translation import MISSING, strip_tags
 
 
@@ -146,17 +146,9 @@ def filter_options(site, lang: str, strings: dict) -> dict:
     return {name: dict(sorted(values.items())) for name, values in options.items()}
 
 
-def add_search_pages(site, strings: dict) -> None:
+def add_search_pages(site, strings: dict, diags: Diagnostics) -> None:
     """The search page of every language, /LANG/search/, as a page of the site."""
-    config = site.config
-    home = site.nodes[""]
-    node = Node("search", "search", 10**6, "", volume=None, meta={"title": "", "type": "search"},
-                sources=dict(home.sources))
-    site.nodes["search"] = node
-    site.order.append("search")
-    for lang in config.language_keys:
-        home_page = site.pages[("", lang)]
-        site.pages[("search", lang)] = Page(node, lang, home_page.source, True,
-                                            home_page.meta | {"title": strings[lang]["search_title"], "type": "search"},
-                                            page_url(config, lang, "search"), page_out_path(config, lang, "search"),
-                                            text_status="translated")
+    if generated_key_clash(site, "search", "search page", diags):
+        return
+    add_generated_page(site, "search", "search", "", {lang: strings[lang]["search_title"] for lang in site.config.language_keys},
+                       order=10**6, in_tree=False)

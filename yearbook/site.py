@@ -32,6 +32,10 @@ class Site:
     def page(self, key: str, lang: str) -> Page | None:
         return self.pages.get((key, lang))
 
+    def written(self) -> list:
+        """Keys in reading order of the pages that have files (not the ones the build makes)."""
+        return [key for key in self.order if not self.nodes[key].generated]
+
     def children(self, node: Node) -> list:
         return [self.nodes[k] for k in node.children]
 
@@ -151,12 +155,62 @@ def _link_tree(site: Site, diags: Diagnostics, invalid: set) -> None:
                         f"add {relpath(site.config.content_dir, site.config.root)}/index.{site.config.default_language}.md with 'type: home'")
         return
 
+    reading_order(site)
+
+
+def reading_order(site: Site) -> None:
+    """site.order: the tree depth first, children by (order, key); pages outside the tree
+    (search) keep their place at the end."""
+    outside = [key for key in site.order if site.nodes[key].generated
+               and key not in site.nodes[site.nodes[key].parent or ""].children]
+    site.order.clear()
+
     def walk(key: str) -> None:
         site.order.append(key)
         for child in site.nodes[key].children:
             walk(child)
 
     walk("")
+    site.order.extend(outside)
+
+
+def add_generated_page(site: Site, key: str, page_type: str, parent: str | None, titles: dict,
+                       order: int = 0, meta: dict | None = None, in_tree: bool = True) -> Node:
+    """A page made by the build rather than written (department pages, indexes, search):
+    one Node, one Page per language with `titles[lang]`. With `in_tree`, it is a child of
+    `parent` (listed in its contents and in the volume's navigation); call `reading_order`
+    after adding pages. The caller makes sure `key` is free (see `generated_key_clash`)."""
+    config = site.config
+    home = site.nodes[""]
+    volume = site.nodes[parent].volume if parent is not None and parent in site.nodes else None
+    # Every front-matter field the templates may ask for, empty: generated pages have no file.
+    blank = {name: (None if value is None else type(value)()) for name, value in home.meta.items()}
+    base = blank | {"type": page_type, "title": titles[config.default_language], "order": order} | (meta or {})
+    node = Node(key, page_type, order, parent, volume=volume, meta=base, sources=dict(home.sources), generated=True)
+    site.nodes[key] = node
+    if in_tree and parent is not None:
+        siblings = site.nodes[parent].children
+        siblings.append(key)
+        siblings.sort(key=lambda k: (site.nodes[k].order, k))
+    else:
+        site.order.append(key)
+    for lang in config.language_keys:
+        home_page = site.pages[("", lang)]
+        site.pages[(key, lang)] = Page(node, lang, home_page.source, True, base | {"title": titles[lang]},
+                                       page_url(config, lang, key), page_out_path(config, lang, key),
+                                       text_status="translated")
+    return node
+
+
+def generated_key_clash(site: Site, key: str, what: str, diags: Diagnostics) -> bool:
+    """True (and an error naming the content file) when a written page already uses `key`."""
+    node = site.nodes.get(key)
+    if node is None:
+        return False
+    source = node.sources.get(site.config.default_language) or next(iter(node.sources.values()))
+    diags.error(Location(source.file), f"this page's address /{key}/ is the {what} the build makes",
+                "move the folder elsewhere: that address is reserved")
+    return True
 
 
 def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:

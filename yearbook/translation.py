@@ -144,7 +144,7 @@ def coverage_report(site, lang: str) -> str:
     config = site.config
     default = config.default_language
     per_page = {}
-    for key in site.order:
+    for key in site.written():
         origin = site.pages[(key, default)]
         per_page[key] = page_coverage(site.pages[(key, lang)], origin, origin.source)
 
@@ -163,19 +163,20 @@ def coverage_report(site, lang: str) -> str:
         keys, stack = [], [key]
         while stack:
             current = stack.pop()
-            keys.append(current)
+            if not site.nodes[current].generated:
+                keys.append(current)
             stack.extend(site.nodes[current].children)
         return keys
 
     name = config.language(lang).name
     out = [f"Translation coverage of {name} ({lang}): Chinese characters of the source translated, and entries", ""]
-    out.append(line(0, "whole site", total(site.order)))
+    out.append(line(0, "whole site", total(site.written())))
     for volume in site.volumes():
         out.append(line(1, f"{volume.key} {volume.meta['title']}", total(subtree(volume.key))))
         for child in site.children(volume):
             out.append(line(2, f"{child.key.rsplit('/', 1)[-1]} {child.meta['title']}", total(subtree(child.key))))
     by_dept: dict = {}  # department → Coverage of its pages and of entries attributed to it
-    for key in site.order:
+    for key in site.written():
         meta = site.nodes[key].meta
         for dept in set(meta.get("departments") or []) | ({meta["department"]} if meta.get("department") else set()):
             by_dept.setdefault(dept, Coverage()).add(per_page[key])
@@ -189,7 +190,7 @@ def coverage_report(site, lang: str) -> str:
             record = site.registry.get(dept)
             label = f"{dept} {record.name.get(default, '') if record else ''}"
             out.append(line(1, label, by_dept[dept]))
-    everything = total(site.order)
+    everything = total(site.written())
     out += ["", f"missing ({len(everything.missing)}):"] + [f"  {file}: {what}" for file, what in sorted(everything.missing)]
     out += ["", f"stale ({len(everything.stale)}):"] + [
         f"  {file}: translated from {old}, the source is now {new}" for file, old, new in sorted(everything.stale)]
@@ -204,7 +205,7 @@ def coverage_summary(site) -> str:
         if lang == default:
             continue
         cov = Coverage()
-        for key in site.order:
+        for key in site.written():
             origin = site.pages[(key, default)]
             cov.add(page_coverage(site.pages[(key, lang)], origin, origin.source))
         parts.append(f"{lang} {cov.percent()} translated ({len(cov.missing)} pages incomplete, {len(cov.stale)} stale)")
