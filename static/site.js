@@ -18,6 +18,60 @@ document.addEventListener("click", (event) => {
   if (anchor) link.href = link.href.split("#")[0] + anchor;
 });
 
+// Copy link: a button in each entry heading copies the entry's full URL and says so in the
+// page's live region (#copy-status). Without script, the heading's "#" link is the same link.
+const copyStatus = document.getElementById("copy-status");
+if (copyStatus) {
+  const icon = '<svg aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="16" height="16"><path fill="none" stroke="currentColor" stroke-width="1.5" d="M6.5 9.5l3-3M7 4.5l1.2-1.2a2.5 2.5 0 013.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 01-3.5-3.5L5.5 8"/></svg>';
+  for (const heading of document.querySelectorAll("main h2.entry[id]")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-link";
+    button.title = copyStatus.dataset.copy;
+    button.setAttribute("aria-label", copyStatus.dataset.copy);
+    button.innerHTML = icon;
+    heading.append(button);
+  }
+  const say = (message) => {
+    copyStatus.textContent = "";  // a new message each time, even when it repeats
+    setTimeout(() => { copyStatus.textContent = message; }, 50);
+  };
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button.copy-link");
+    if (!button) return;
+    const url = new URL(location.href);
+    url.search = "";
+    url.hash = button.closest("[id]").id;
+    try {
+      await navigator.clipboard.writeText(url.href);
+      say(copyStatus.dataset.copied);
+      button.classList.add("copied");
+      setTimeout(() => button.classList.remove("copied"), 2000);
+    } catch (error) {  // no clipboard (e.g. plain http): leave the link in the address bar
+      history.replaceState(null, "", url.hash);
+      say(copyStatus.dataset.failed);
+    }
+  });
+}
+
+// Year switch (a <details> in the header): a click elsewhere folds it.
+document.addEventListener("click", (event) => {
+  for (const open of document.querySelectorAll("details.year-switch[open]")) {
+    if (!open.contains(event.target)) open.open = false;
+  }
+});
+
+// The sticky header's height, so that anchors land below it (CSS: --masthead).
+const masthead = document.querySelector(".masthead");
+if (masthead && "ResizeObserver" in window) {
+  let first = true;
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty("--masthead", masthead.offsetHeight + "px");
+    if (first && location.hash && !location.search.includes("hl=")) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+    first = false;
+  }).observe(masthead);
+}
+
 // Offline: the service worker precaches the site and its search on the first visit.
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   navigator.serviceWorker.register((document.documentElement.dataset.root || "/") + "sw.js").catch(() => {});

@@ -7,7 +7,8 @@ from conftest import tree_bytes
 def test_build_writes_every_page_in_every_language_with_lang(site, run):
     code, out, _ = run(site, "build", "--no-search")
     assert code == 0
-    assert re.search(r"built public/: pages zh 11, en 11; 5 entries, 1 tables, 1 figures; 0 error\(s\), 0 warning\(s\)", out)
+    # 11 written pages, search, the department directory and 3 department pages, subject index, chronology
+    assert re.search(r"built public/: pages zh 17, en 17; 5 entries, 1 tables, 1 figures; 0 error\(s\), 0 warning\(s\)", out)
     zh = (site / "public/zh/2022/gov/meetings/index.html").read_text(encoding="utf-8")
     en = (site / "public/en/2022/gov/meetings/index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN" ' in zh and '<html lang="en" ' in en

@@ -25,7 +25,7 @@ from conftest import ROOT, make_site, tree_bytes
 from yearbook.cli import main
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REBUILD = re.compile(r"^\d\d:\d\d:\d\d (rebuilt in |\d+ errors? — )")
+REBUILD = re.compile(r"^\d\d:\d\d:\d\d (rebuilt (all pages|\d+ pages?) in |\d+ errors? — )")
 MEETINGS = Path("content/2022/gov/meetings.zh.md")
 
 
@@ -187,7 +187,8 @@ def test_a_save_reloads_the_open_page_with_the_new_text(site, start, page):
     print(f"edit-to-reload latency: {latency:.2f}s")
     assert latency < 10
     assert len(server.wait_for()) == 1
-    assert server.lines()[0].split(" ", 1)[1].startswith("rebuilt in ")
+    # One entry's text changed: its page in both languages is rendered, nothing else.
+    assert server.lines()[0].split(" ", 1)[1].startswith("rebuilt 2 pages in ")
     assert "(content/2022/gov/meetings.zh.md)" in server.lines()[0]
     # A stylesheet alone is swapped in place: the page is not reloaded.
     page.evaluate("window.__same_page = true")
@@ -196,6 +197,32 @@ def test_a_save_reloads_the_open_page_with_the_new_text(site, start, page):
     page.wait_for_function("getComputedStyle(document.querySelector('h1')).letterSpacing === '7px'", timeout=15_000)
     assert page.evaluate("window.__same_page === true")
     assert len(server.wait_for(count=2)) == 2
+
+
+def test_a_rebuild_renders_only_what_changed_and_matches_a_full_build(site, start, tmp_path):
+    server = start(site, "--no-search")
+    public = site / "public"
+    before = {path: path.stat().st_mtime_ns for path in public.rglob("*.html")}
+    # Text of one entry: that page in both languages, and nothing else is rewritten.
+    edit(site, MEETINGS, "区政府召开第一次全体", "区政府隆重召开第一次全体")
+    assert server.wait_for()[-1].split(" ", 1)[1].startswith("rebuilt 2 pages in ")
+    touched = sorted(path.relative_to(public).as_posix() for path in public.rglob("*.html")
+                     if path.stat().st_mtime_ns != before.get(path))
+    assert touched == ["en/2022/gov/meetings/index.html", "zh/2022/gov/meetings/index.html"]
+    # A title is shown by other pages (navigation, contents): every page is rendered.
+    edit(site, MEETINGS, "title: ", "title: 新")
+    assert server.wait_for(count=2)[-1].split(" ", 1)[1].startswith("rebuilt all pages in ")
+    # A template: every page.
+    edit(site, "templates/base.html", '<footer class="colophon">', '<footer class="colophon" data-edited>')
+    assert server.wait_for(count=3)[-1].split(" ", 1)[1].startswith("rebuilt all pages in ")
+    # Another entry edit after full rebuilds: incremental again, and the result is what `build` writes.
+    edit(site, MEETINGS, "隆重召开", "召开")
+    assert server.wait_for(count=4)[-1].split(" ", 1)[1].startswith("rebuilt 2 pages in ")
+    assert server.stop() == 0
+    built = tmp_path / "built"
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--quiet", "--no-search", "--output", str(built)],
+                   cwd=site, check=True, timeout=60)
+    assert tree_bytes(public) == tree_bytes(built)
 
 
 def test_three_files_saved_at_once_build_once(site, start, page):

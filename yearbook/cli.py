@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, pipeline
 from .diagnostics import BuildFailed
+from .progress import Progress
 from .translation import coverage_report, coverage_summary
 
 DESCRIPTION = """\
@@ -17,6 +20,8 @@ Build the bilingual district yearbook from content/ into a static site.
   check   validate everything and report problems; writes nothing
   serve   build, serve at http://127.0.0.1:8000/ and rebuild + reload on every save
   import  convert a plain-text chapter draft into content files
+  new     start a page (volume, chapter, section, summary, tasks, article) or
+          its translation, with valid front matter
 
 Errors name file:line:col and say how to fix them; the exit code is 1 when
 there are errors (or warnings, with --strict)."""
@@ -58,6 +63,7 @@ def make_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="write into a folder that already has files")
     draft.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
                        help="site configuration (default: config.yaml)")
+    add_new_parser(commands)
     preview = commands.add_parser(
         "serve", help="build, serve on 127.0.0.1 and rebuild on every save (live reload)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -78,6 +84,97 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+NEW_EXAMPLES = """\
+examples:
+  build.py new section "数字化改革" --in 2022/gov
+      → content/2022/gov/shu-zi-hua-gai-ge.zh.md, with an example entry {#shu-zi-hua-gai-ge-01}
+  build.py new section "数字化改革" --in 2022/gov --id digital-reform
+      → content/2022/gov/digital-reform.zh.md
+  build.py new chapter "区人大常委会" --in 2022 --id congress
+  build.py new summary --department data-bureau --in 2022/summaries
+      → content/2022/summaries/data-bureau.zh.md, titled with the registry's name
+  build.py new tasks "2023年政府工作报告任务分解" --in 2022/documents --id tasks-2023
+      → content/2022/documents/tasks-2023/index.zh.md and rows.zh.tsv
+  build.py new article "文章标题" --in 2022/documents
+  build.py new volume "拱墅年鉴 2023" --year 2023
+      → content/2023/index.zh.md (edition_year 2023, coverage_year 2022)
+  build.py new section "Digital Reform" --in 2022/gov --id shu-zi-hua-gai-ge --lang en
+      → content/2022/gov/shu-zi-hua-gai-ge.en.md, the translation (type and source_hash filled in)
+
+The id (file or folder name) is the title in pinyin, one word per syllable,
+cut after about 32 characters; --id chooses another. `order` is one more than
+the largest among the new page's siblings. Nothing is ever overwritten."""
+
+
+def add_new_parser(commands) -> None:
+    from .scaffold import KINDS
+    new = commands.add_parser(
+        "new", help="start a new page or translation with valid front matter",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=NEW_EXAMPLES,
+        description="Create a page file with the front matter its kind needs, then say where it is and "
+                    "how to preview it. Summaries are checked against content/_data/departments.yaml.")
+    new.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of: {', '.join(KINDS)}")
+    new.add_argument("title", nargs="?", metavar="TITLE",
+                     help="page title in the file's language (summaries: default the registry's name)")
+    new.add_argument("--in", dest="folder", default="", metavar="FOLDER",
+                     help="folder under content/ it goes into, e.g. 2022/gov (not for volumes)")
+    new.add_argument("--id", dest="ident", metavar="ID",
+                     help="file or folder name (lowercase ASCII, digits, '-'); default: the title in pinyin")
+    new.add_argument("--lang", metavar="LANG",
+                     help="write the translation in LANG of the existing page --id (e.g. --lang en)")
+    new.add_argument("--department", metavar="ID", help="registry id of the body (required for a summary)")
+    new.add_argument("--year", type=int, metavar="YYYY", help="volume: edition year (year on the cover)")
+    new.add_argument("--coverage-year", type=int, metavar="YYYY", help="volume: year described (default: year - 1)")
+    new.add_argument("--doc-kind", choices=("breakdown", "progress"), default="breakdown",
+                     help="tasks: a task breakdown or a progress report (default: breakdown)")
+    new.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
+                     help="site configuration (default: config.yaml)")
+
+
+def run_new(args) -> int:
+    """`build.py new`: plan the file(s), refuse anything that would not build, write, say what next."""
+    from .config import load_config
+    from .data import load_registry
+    from .diagnostics import Diagnostics
+    from .scaffold import Request, ScaffoldError, plan, preview_url, write
+
+    diags = Diagnostics()
+    config = load_config(args.config, diags)
+    registry = load_registry(config, diags) if config else None
+    if config is None or diags.errors:
+        print(diags.format_text(), file=sys.stderr)
+        return 1
+    request = Request(args.kind, args.title, args.folder, args.ident, args.lang, args.department,
+                      args.year, args.coverage_year, args.doc_kind)
+    try:
+        scaffold = plan(config, registry, request)
+        write(scaffold)
+    except ScaffoldError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 1
+    for path in scaffold.files:
+        print(f"created {path.relative_to(config.root).as_posix()}")
+    for note in scaffold.notes:
+        print(f"  {note}")
+    print(f"preview: python build.py serve, then open {preview_url(config, scaffold)}")
+    print("check:   python build.py check")
+    return 0
+
+
+@dataclass
+class ProgressReport(pipeline.BuildReport):
+    """A build report that shows each step's name, and the render counter, on a terminal."""
+
+    shown: Progress | None = None
+
+    @contextmanager
+    def step(self, name: str):
+        if self.shown is not None:
+            self.shown.step(name)
+        with super().step(name):
+            yield
+
+
 def run_import(args) -> int:
     """`build.py import`: the importer writes files; the editor reviews the report, then runs check."""
     from .config import load_config
@@ -89,12 +186,16 @@ def run_import(args) -> int:
     if config is None:
         print(diags.format_text(), file=sys.stderr)
         return 1
+    progress = Progress()
+    progress.step(f"import {args.draft.name}")
     try:
         text, notice = read_draft(args.draft)
         result = import_draft(text, args.volume, args.chapter, str(args.draft))
     except (OSError, ValueError) as exc:
         print(f"{args.draft}: error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        progress.clear()
     target = args.out or config.content_dir / result.folder
     if target.exists() and any(target.iterdir()) and not args.force:
         print(f"{target}: error: the folder already has files\n  hint: choose another --chapter or --out, "
@@ -115,10 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "import":
         return run_import(args)
+    if args.command == "new":
+        return run_new(args)
     if args.command == "serve":
         from .serve import serve  # imports livereload and tornado: only for this command
         return serve(args.config, args.host, args.port, args.open, with_search=not args.no_search)
-    report = pipeline.BuildReport()
+    progress = None if args.quiet else Progress()   # writes only to a terminal
+    report = ProgressReport(shown=progress, on_render=progress.counter("render") if progress else None)
     try:
         if args.command == "build":
             pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output)
@@ -126,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
             pipeline.validate(args.config, report)
     except BuildFailed:
         pass
+    finally:
+        if progress is not None:
+            progress.clear()
     diags = report.diagnostics
     if getattr(args, "format", "text") == "json":
         print(diags.format_json())

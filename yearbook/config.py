@@ -27,6 +27,8 @@ CONFIG_SCHEMA = Map({
     "output_dir": Str("folder the site is written to; replaced only by a successful build", default="public"),
     "search": Bool("build the Pagefind search index", default=True),
     "volumes": List(Str(), "volume folders in the order shown on the home page (newest first)", default=list),
+    "guide": Str("editing guide published at /LANG/guide/: files GUIDE.LANG.md (a missing one is not published)",
+                 default="docs/guide"),
 })
 
 
@@ -54,6 +56,7 @@ class Config:
     output_dir: Path
     search: bool
     volumes: tuple
+    guide: Path = Path("docs/guide")   # stem of the editing guide files, guide.zh.md …
 
     def language(self, key: str) -> Language:
         for lang in self.languages:  # two or three languages: a scan beats building a dict
@@ -118,5 +121,5 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
         languages=tuple(Language(k, v["code"], v["prefix"], v["name"]) for k, v in ordered),
         content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
         static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
-        search=raw["search"], volumes=tuple(raw["volumes"]),
+        search=raw["search"], volumes=tuple(raw["volumes"]), guide=root / raw["guide"],
     )

@@ -35,6 +35,9 @@ def table_schema(languages) -> Map:
                   "print split (表4 + 续表4)", default=list),
     "source": Dict(Str(), "provenance: seed, lines", default=dict),
     "notes": List(Str(), "oddities kept as printed", default=list),
+    "chronology": Map({"date": Str("key of the column holding each row's date, e.g. date (1月7日, 2021年1月7日)", required=True),
+                       "text": Str("key of the column that says what happened, e.g. session", required=True)},
+                      "rows are dated events: list them in the volume's chronology (大事记)"),
     })
 
 
@@ -125,6 +128,7 @@ class Table:
     source: dict
     notes: list
     rows: dict             # lang → list of dict rows
+    chronology: dict | None = None   # {date: column key, text: column key}: rows are dated events
 
 
 def load_tables(config: Config, diags: Diagnostics) -> dict:
@@ -138,8 +142,13 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
         raw = validate(doc.data, table_schema(config.language_keys), doc, diags)
         table_id = path.name[: -len(".table.yaml")]
         table = Table(table_id, path.parent, file, raw["number"], raw["title"] or {}, raw["columns"] or [],
-                      raw["parts"], raw["source"], raw["notes"], {})
+                      raw["parts"], raw["source"], raw["notes"], {}, raw["chronology"])
         keys = [c["key"] for c in table.columns if c]
+        for role, column in (table.chronology or {}).items():
+            if column is not None and column not in keys:
+                diags.error(doc.where("chronology", role), f"chronology {role} column '{column}' is not a column of this table",
+                            suggest(column, keys) or f"use one of the column keys: {', '.join(keys)}")
+                table.chronology = None
         for lang in config.language_keys:
             csv_path = path.parent / f"{table_id}.{lang}.tsv"
             if csv_path.exists():

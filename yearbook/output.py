@@ -55,6 +55,20 @@ def copy_static(config: Config, staging: Path) -> int:
     return count
 
 
+def carry_over_index(config: Config, staging: Path) -> None:
+    """The output's search index into the staging folder, as hard links (no copying)."""
+    index = config.output_dir / "pagefind"
+    if index.is_dir():
+        shutil.copytree(index, staging / "pagefind", copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
+
+
 def swap_into_place(config: Config, staging: Path) -> None:
     """Replace the output dir by the staging dir with two renames."""
     out = config.output_dir

@@ -28,11 +28,18 @@ def worker_count() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
-def map_items(func, context, items: list, workers: int | None = None) -> list:
-    """[func(context, item) for item in items], in order, spread over processes when it pays."""
+def map_items(func, context, items: list, workers: int | None = None, progress=None) -> list:
+    """[func(context, item) for item in items], in order, spread over processes when it pays.
+    `progress(done, total)`, if given, is called in this process as results come in."""
     workers = worker_count() if workers is None else workers
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(context, item) for item in items]
+        if progress is None:
+            return [func(context, item) for item in items]
+        results = []
+        for item in items:
+            results.append(func(context, item))
+            progress(len(results), len(items))
+        return results
     chunk_count = workers * 4
     size = -(-len(items) // chunk_count)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
@@ -41,4 +48,6 @@ def map_items(func, context, items: list, workers: int | None = None) -> list:
         results = []
         for part in pool.map(_run_chunk, [func] * len(chunks), chunks):
             results.extend(part)
+            if progress is not None:
+                progress(len(results), len(items))
         return results

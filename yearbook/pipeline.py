@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import output, search
+from . import departments, indexes, output, search
 from .config import Config, load_config
 from .data import load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location
 from .glossary import check_terms, load_glossary
+from .guide import add_guide_pages
 from .markdown import render_markdown
 from .offline import write_offline_bundle
 from .parallel import map_items
@@ -31,6 +32,7 @@ class BuildReport:
     site: Site | None = None
     pages_per_language: dict = field(default_factory=dict)
     indexed_pages: int = 0
+    on_render: object = None   # callback(done, total) as pages render: cli.py's terminal counter
 
     @contextmanager
     def step(self, name: str):
@@ -48,8 +50,12 @@ def _markdown_job(brackets_by_lang: dict, source) -> tuple:
                                         brackets_by_lang[source.lang])
 
 
-def validate(config_path: Path, report: BuildReport, output_dir: Path | None = None) -> tuple[Config, Site, dict]:
-    """Steps shared by check and build: read, parse and validate everything."""
+def validate(config_path: Path, report: BuildReport, output_dir: Path | None = None,
+             markdown_cache: dict | None = None) -> tuple[Config, Site, dict]:
+    """Steps shared by check and build: read, parse and validate everything.
+
+    `markdown_cache` (serve keeps one) maps (file, body) to the parsed result, so a
+    rebuild parses only the files that changed."""
     diags = report.diagnostics
     with report.step("config"):
         config = load_config(config_path, diags)
@@ -66,7 +72,15 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
     report.stop_on_errors()
     with report.step("markdown"):
         brackets = {lang.key: is_cjk(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
-        results = dict(map_items(_markdown_job, brackets, sources))
+        cache = {} if markdown_cache is None else markdown_cache
+        todo = [source for source in sources if (source.file, source.body) not in cache]
+        for source, (_, result) in zip(todo, map_items(_markdown_job, brackets, todo)):
+            cache[(source.file, source.body)] = result
+        results = {source.file: cache[(source.file, source.body)] for source in sources}
+        if markdown_cache is not None:  # keep only what the next rebuild can reuse
+            current = {(source.file, source.body) for source in sources}
+            for stale in [k for k in markdown_cache if k not in current]:
+                del markdown_cache[stale]
     with report.step("validate"):
         attach_markdown(site, results, diags)
         validate_references(site, results, diags)
@@ -79,15 +93,27 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
     with report.step("generate"):
         # Pages the build makes from what was written; each module adds its own.
         search.add_search_pages(site, strings, diags)
+        departments.add_department_pages(site, strings, diags)
+        indexes.add_index_pages(site, strings, diags, terms=terms)  # the glossary gives tags their English form
+        add_guide_pages(site, strings, diags)
         reading_order(site)
     report.stop_on_errors()
     return config, site, strings
 
 
 def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
-          output_dir: Path | None = None) -> BuildReport:
+          output_dir: Path | None = None, markdown_cache: dict | None = None) -> BuildReport:
     """Validate, render into a staging folder, index, then swap it into place."""
-    config, site, strings = validate(config_path, report, output_dir)
+    config, site, strings = validate(config_path, report, output_dir, markdown_cache)
+    return write_site(config, site, strings, report, with_search)
+
+
+def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
+               with_search: bool | None = None, keep_index: bool = False) -> BuildReport:
+    """Every page of a validated site into a staging folder that then replaces the output.
+
+    `keep_index` (serve, which indexes in the background) carries the output's current
+    search index over instead of building one."""
     diags = report.diagnostics
     staging = None
     try:
@@ -95,8 +121,8 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
             staging = output.new_staging(config)
             renderer = Renderer.create(site, strings)
             items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
-            rendered = map_items(render_one, renderer, items)
-            _report_template_problems(config, rendered, diags)
+            rendered = map_items(render_one, renderer, items, progress=report.on_render)
+            report_template_problems(config, rendered, diags)
             write_sitewide(renderer, staging)
         report.stop_on_errors()
         with report.step("static"):
@@ -105,6 +131,8 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
             with report.step("search"):
                 report.indexed_pages = search.build_index(staging, diags, config.file)
             report.stop_on_errors()
+        elif keep_index:
+            output.carry_over_index(config, staging)
         with report.step("offline"):
             write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
         with report.step("swap"):
@@ -117,7 +145,7 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
     return report
 
 
-def _report_template_problems(config: Config, results: list, diags: Diagnostics) -> None:
+def report_template_problems(config: Config, results: list, diags: Diagnostics) -> None:
     """One error per template line, however many pages hit it."""
     seen: dict = {}
     for _, problems, _ in results:

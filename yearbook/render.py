@@ -5,18 +5,23 @@ from __future__ import annotations
 import hashlib
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup, escape
 
+from .departments import department_key, department_view, directory_view, task_table_view
 from .diagnostics import Diagnostics, Location, relpath
+from .guide import guide_view
+from .indexes import chronology_view, subjects_view
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site
-from .translation import MISSING
+from .translation import MISSING, PARTIAL, split_entries
 from .yamldoc import parse_yaml
 
 STRINGS_DIR = "i18n"
@@ -26,7 +31,14 @@ SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"
 
 # View data of the page kinds the build makes, by page type: function(renderer, page) → dict
 # merged into the template context. Each generating module registers its own.
-PAGE_VIEWS: dict = {}
+PAGE_VIEWS: dict = {
+    "subjects": subjects_view,      # indexes.py: subject index of a volume
+    "chronology": chronology_view,  # indexes.py: chronology of a volume
+    "departments": directory_view,  # departments.py: every body of the registry
+    "department": department_view,  # departments.py: one body, everything about it
+    "tasks": task_table_view,       # departments.py: task rows with department links and filter data
+    "guide": guide_view,            # guide.py: the editing guide, docs/guide.LANG.md
+}
 # Pages the build makes that the header links to on every page, when they exist.
 SITE_LINKS = ("departments", "guide")
 
@@ -67,15 +79,13 @@ class Renderer:
     volumes: list   # volume nodes, home-page order
     links: dict     # (key, lang) → link view, computed once per process
     navs: dict      # (volume, open chapter, lang) → table-of-contents HTML
+    tocs: dict = field(default_factory=dict)     # (volume, lang) → the volume page's full contents
+    placed: dict = field(default_factory=dict)   # volume → tables and figures in reading order, numbered
 
     @classmethod
-    def create(cls, site: Site, strings: dict) -> "Renderer":
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(site.config.templates_dir)),
-            autoescape=True, undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        )
-        env.filters["groupby_consecutive"] = groupby_consecutive
+    def create(cls, site: Site, strings: dict, env: jinja2.Environment | None = None) -> "Renderer":
+        """A renderer for `site`; `env` reuses compiled templates (serve, when no template changed)."""
+        env = env or template_environment(site.config.templates_dir)
         return cls(site, env, strings, {key: i for i, key in enumerate(site.order)}, site.volumes(), {}, {})
 
     # --- view data -------------------------------------------------------
@@ -94,7 +104,8 @@ class Renderer:
     def department(self, dept_id: str, lang: str) -> dict:
         dept = self.site.registry.get(dept_id)
         name = (dept.name.get(lang) or dept.name.get(self.site.config.default_language)) if dept else dept_id
-        return {"id": dept_id, "name": name}
+        page = self.site.page(department_key(dept_id), lang)  # its page, on sites that have department pages
+        return {"id": dept_id, "name": name, "url": page.url if page else None}
 
     def context(self, page: Page) -> dict:
         site, config, lang = self.site, self.site.config, page.lang
@@ -132,6 +143,13 @@ class Renderer:
             "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
             "dept": lambda dept_id: self.department(dept_id, lang),
             "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
+            # reader aids (web conventions, volume contents, year switch)
+            "canonical": urljoin(config.base_url, page.url),
+            "description": self.description(page),
+            "og_type": "article" if page.type in ARTICLE_TYPES else "website",
+            "og_locales": [other.code.replace("-", "_") for other in config.languages if other.key != lang],
+            "year_switch": self.year_switch(page),
+            "contents": self.volume_contents(node.key, lang) if node.type == "volume" else None,
         }
 
     def indexed(self, page: Page) -> bool:
@@ -234,9 +252,93 @@ class Renderer:
                 t=self.strings[page.lang])
         figure = next(f for f in page.meta.get("figures") or [] if f and f["id"] == ident)
         credit = figure.get("credit") or {}
+        number = self.placed_items(page.node.volume)[1].get((page.key, ident)) if page.node.volume else None
+        credit_dept = self.department(credit["department"], page.lang) if credit.get("department") else {"name": "", "url": None}
         return self.env.get_template("partials/figure.html").render(
-            figure=figure, lang=config.language(page.lang), t=self.strings[page.lang],
-            credit_name=self.department(credit["department"], page.lang)["name"] if credit.get("department") else "")
+            figure=figure, number=number, lang=config.language(page.lang), t=self.strings[page.lang],
+            credit_name=credit_dept["name"], credit_url=credit_dept["url"])
+
+    # --- reader aids: volume contents, figure numbers, year switch, description ---
+
+    def placed_items(self, volume_key: str) -> tuple:
+        """([(page key, "table"|"figure", id, number)], {(page key, figure id): number}) in reading
+        order. Figures are numbered through the volume as print does (图1…); tables keep
+        the number of their .table.yaml. The same in every language, so once per volume."""
+        cached = self.placed.get(volume_key)
+        if cached is None:
+            site, default = self.site, self.site.config.default_language
+            items, numbers = [], {}
+            for key in site.order:
+                if site.nodes[key].volume != volume_key:
+                    continue
+                page = site.pages[(key, default)]
+                for match in PLACEHOLDER.finditer(page.body_html):
+                    kind, ident = match.group(1), match.group(2)
+                    if kind == "table":
+                        number = site.tables[(page.source.folder, ident)].number
+                    else:
+                        number = numbers[(key, ident)] = len(numbers) + 1
+                    items.append((key, kind, ident, number))
+            cached = self.placed[volume_key] = (items, numbers)
+        return cached
+
+    def volume_contents(self, volume_key: str, lang: str) -> dict:
+        """The volume page's contents: parts → pages → entries, and the lists of tables and
+        figures with their numbers and captions. Once per volume and language."""
+        cached = self.tocs.get((volume_key, lang))
+        if cached is not None:
+            return cached
+        site, config = self.site, self.site.config
+        default, default_code = config.default_language, config.language(config.default_language).code
+
+        def tree(key: str) -> dict:
+            page = site.pages[(key, lang)]
+            return self.link(key, lang) | {
+                "entries": [{"title": e.title, "url": f"{page.url}#{e.id}", "lang": e.lang or ""} for e in page.entries],
+                "children": [tree(child) for child in site.nodes[key].children]}
+
+        tables, figures = [], []
+        for key, kind, ident, number in self.placed_items(volume_key)[0]:
+            page = site.pages[(key, lang)]
+            item = {"number": number, "url": f"{page.url}#{ident}"}
+            if kind == "table":
+                table = site.tables[(page.source.folder, ident)]
+                own = table.title.get(lang)
+                tables.append(item | {"title": own or table.title.get(default, ""), "lang": "" if own else default_code})
+            else:
+                caption = next(f for f in page.meta.get("figures") or [] if f and f["id"] == ident)["caption"]
+                source = next(f for f in site.pages[(key, default)].meta.get("figures") or [] if f and f["id"] == ident)
+                foreign = lang != default and caption == source["caption"]
+                figures.append(item | {"title": caption, "lang": default_code if foreign else ""})
+        cached = self.tocs[(volume_key, lang)] = {
+            "parts": [tree(key) for key in site.nodes[volume_key].children], "tables": tables, "figures": figures}
+        return cached
+
+    def year_switch(self, page: Page) -> list:
+        """On a site of several volumes: each volume at the same place (the same path below
+        the volume folder) when that page exists there, else at the volume's home."""
+        node = page.node
+        if len(self.volumes) < 2 or not node.volume:
+            return []
+        rest = node.key[len(node.volume):]
+        items = []
+        for v in self.volumes:
+            target = v.key + rest if (v.key + rest, page.lang) in self.site.pages else v.key
+            volume = self.link(v.key, page.lang)
+            items.append({"url": self.link(target, page.lang)["url"], "volume": volume["title"],
+                          "lang": volume["lang"] if volume["fallback"] else "", "current": v.key == node.volume})
+        return items
+
+    def description(self, page: Page) -> str:
+        """Meta description: the page's own, else the first sentence of its own-language
+        text (entries, summaries, articles), else the site's."""
+        if page.meta.get("description"):
+            return page.meta["description"]
+        html = page.body_html if page.type in TEXT_TYPES and page.text_status != MISSING else ""
+        if page.text_status == PARTIAL:  # only the translated entries speak the page's language
+            chunks = split_entries(html)[1]
+            html = "".join(chunks.get(e.id, "") for e in page.entries if e.lang is None)
+        return first_sentence(html) or self.site.config.description.get(page.lang, "")
 
     # --- rendering -------------------------------------------------------
 
@@ -247,6 +349,35 @@ class Renderer:
         if self.char_indexed(page):
             html = with_page_char_index(html, str(context["body"]))
         return html
+
+
+# Pages whose Open Graph type is "article" (the rest are "website").
+ARTICLE_TYPES = ("section", "summary", "article", "tasks")
+# Pages whose first sentence describes them (a chapter's or a task table's first line does not).
+TEXT_TYPES = ("section", "summary", "article")
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s|$)))")
+
+
+def first_sentence(html: str, limit: int = 160) -> str:
+    """The first sentence of the first plain paragraph, as text (a description for previews)."""
+    match = PARAGRAPH.search(html)
+    if not match:
+        return ""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    sentence = SENTENCE.match(text)
+    text = sentence.group(1) if sentence else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["groupby_consecutive"] = groupby_consecutive
+    return env
 
 
 def groupby_consecutive(rows: list, column: str) -> list:

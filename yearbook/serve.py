@@ -15,9 +15,11 @@ What python-livereload gives us and what we do instead:
   snippet and, only while the last build failed, the overlay listing its errors;
   /sw.js is a worker that caches nothing. Nothing is written into built files.
 
-Rebuilds skip Pagefind; the index is rebuilt afterwards in a thread, over
-hard links to the new HTML, and swapped into `pagefind/` on the server's
-thread, between two requests. Until then the previous index keeps answering.
+Rebuilds render only the pages whose inputs changed (incremental.py) and skip
+Pagefind; the index is rebuilt afterwards in a thread, over hard links to the
+new HTML, and swapped into `pagefind/` on the server's thread, between two
+requests. Until then the previous index keeps answering (a rebuild that writes
+a whole new output folder carries it over as hard links).
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
-from . import pipeline, search
+from . import incremental, pipeline, search
 from .config import Config, load_config
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath
 from .offline import write_offline_bundle
@@ -216,8 +218,11 @@ class DevSite:
         shutil.rmtree(self.scratch, ignore_errors=True)  # left over from a killed session
         self.scratch.mkdir(parents=True)
         self.indexer = SearchIndexer(self.scratch, self)
+        self.state = incremental.BuildState()  # what a rebuild compares with to render only what changed
         # Fixed for the session: a config.yaml that moves these folders needs a restart.
-        self.watched = [config.content_dir, config.templates_dir, config.static_dir, config.root / config.file]
+        self.watched = [config.content_dir, config.templates_dir, config.static_dir, config.root / config.file,
+                        *(guide for lang in config.language_keys
+                          if (guide := config.guide.with_name(f"{config.guide.name}.{lang}.md")).is_file())]
 
     def search_wanted(self) -> bool:
         return self.with_search and self.config.search
@@ -231,7 +236,7 @@ class DevSite:
 
     def rebuild(self, changed: list) -> None:
         """The one watch callback: build without search, reload the browser, then index in the background."""
-        report, seconds = self._build(with_search=False)
+        report, seconds = self._build(with_search=False, changed=changed)
         stamp = time.strftime("%H:%M:%S")
         if not self._record(report):
             LiveReloadHandler.reload_waiters("*")
@@ -239,34 +244,30 @@ class DevSite:
         names = [relpath(Path(p), self.config.root) for p in changed]
         what = names[0] if len(names) == 1 else f"{len(names)} files changed"
         warnings = len(report.diagnostics.warnings)
-        say(f"{stamp} rebuilt in {seconds:.2f}s ({what})" + (f", {warnings} warning(s)" if warnings else ""))
+        rendered = self.state.rendered
+        scope = "all pages" if rendered is None else f"{len(rendered)} page{'s' if len(rendered) != 1 else ''}"
+        say(f"{stamp} rebuilt {scope} in {seconds:.2f}s ({what})" + (f", {warnings} warning(s)" if warnings else ""))
         css_only = names and all(n.endswith(".css") for n in names)
         LiveReloadHandler.reload_waiters(Path(names[0]).name if css_only else "*")  # CSS alone: no page reload
         if self.search_wanted():
             self.indexer.request(self.config)
 
-    def _build(self, with_search) -> tuple:
-        """pipeline.build with the previous search index kept aside, so the new site serves it too."""
+    def _build(self, with_search, changed: list | None = None) -> tuple:
+        """The first build, or a rebuild after `changed` files were saved (see incremental.py)."""
         start = time.perf_counter()
         report = pipeline.BuildReport()
-        index = self.config.output_dir / "pagefind"
-        held = self.scratch / "held-pagefind"
-        if with_search is False and self.search_wanted() and index.is_dir():
-            os.rename(index, held)
         try:
-            pipeline.build(self.config_path, report, with_search=with_search)
+            if changed is None:
+                pipeline.build(self.config_path, report, with_search=with_search, markdown_cache=self.state.markdown)
+                self.state.remember(report.site)
+            else:
+                incremental.rebuild(self.config_path, report, self.state, changed)
         except BuildFailed:
             pass
         except Exception as exc:  # a bug must not stop the server: show it like any other error
             traceback.print_exc()
             report.diagnostics.error(Location(self.config.file), f"internal error: {exc!r}",
                                      "this is a bug in build.py; the traceback is in the terminal")
-        finally:
-            if held.is_dir():
-                if index.parent.is_dir() and not index.exists():
-                    os.rename(held, index)
-                else:
-                    shutil.rmtree(held)
         return report, time.perf_counter() - start
 
     def _record(self, report) -> bool:

@@ -16,7 +16,7 @@ from .markdown import MarkdownResult
 from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
 from .schema import validate
 from .sources import Source
-from .translation import MISSING, mark_foreign, apply_fallback, is_stale
+from .translation import MISSING, mark_foreign, apply_fallback, is_stale, strip_tags
 
 
 @dataclass
@@ -305,6 +305,10 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
             for index, dept in enumerate((meta or {}).get("departments") or []):
                 registry.check_ref(dept, front.where("entries", entry_id, "departments", index), diags)
         _check_authors(page, entry_ids, diags)
+        if node.type == "section" and not page.entries and not results[src.file].directives \
+                and not strip_tags(page.body_html).strip():
+            diags.warning(Location(src.file, 1, 1), f"the section '{node.meta['title']}' is empty: no entries and no text",
+                          "add its entries (a line '{#id}', then '## title' and the text), or delete the file")
         _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
         _check_links(site, page, results[src.file], diags)
         if node.type == "tasks":

@@ -1,13 +1,19 @@
 """Files for the whole site rather than one page: the root redirect, the 404
-page, sitemap.xml with language alternates, and robots.txt."""
+page, sitemap.xml with language alternates, robots.txt, and a web app manifest
+per language (so a reader can add the yearbook to a phone's home screen)."""
 from __future__ import annotations
 
+import json
 from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import quoteattr
 
 from .render import Renderer
+
+# The accent and paper colours of static/site.css (also in templates/base.html).
+THEME_COLOUR, BACKGROUND_COLOUR = "#8a1c1c", "#fdfcf9"
+MANIFEST = "manifest.webmanifest"
 
 
 def write_sitewide(renderer: Renderer, staging: Path) -> None:
@@ -17,6 +23,8 @@ def write_sitewide(renderer: Renderer, staging: Path) -> None:
         languages=config.languages, titles=[config.title[lang.key] for lang in config.languages],
         strings=renderer.strings, root=config.base_path), encoding="utf-8")
     (staging / "sitemap.xml").write_text(sitemap(renderer), encoding="utf-8")
+    for lang in config.languages:
+        (staging / lang.prefix / MANIFEST).write_text(manifest(renderer, lang), encoding="utf-8")
     (staging / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {absolute(config.base_url, 'sitemap.xml')}\n",
                                         encoding="utf-8")
 
@@ -26,6 +34,18 @@ def absolute(base_url: str, url: str) -> str:
     return urljoin(base_url, url)
 
 
+def manifest(renderer: Renderer, lang) -> str:
+    """The language's web app manifest: its home as start page, the whole site as scope."""
+    config = renderer.site.config
+    title = config.title[lang.key]
+    return json.dumps({
+        "name": title, "short_name": title, "description": config.description.get(lang.key, ""),
+        "lang": lang.code, "dir": "ltr", "start_url": f"{config.base_path}{lang.prefix}/", "scope": config.base_path,
+        "display": "standalone", "theme_color": THEME_COLOUR, "background_color": BACKGROUND_COLOUR,
+        "icons": [{"src": f"{config.base_path}static/favicon.svg", "sizes": "any", "type": "image/svg+xml"}],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
 def root_redirect(renderer: Renderer) -> str:
     """/ sends readers to the default language's home (a static site cannot negotiate)."""
     config = renderer.site.config
@@ -33,7 +53,7 @@ def root_redirect(renderer: Renderer) -> str:
     title = escape(config.title[config.default_language])
     return (f'<!doctype html>\n<html lang="{config.languages[0].code}"><head><meta charset="utf-8">'
             f'<title>{title}</title><meta http-equiv="refresh" content="0; url={target}">'
-            f'<link rel="canonical" href="{target}"></head>'
+            f'<link rel="canonical" href="{absolute(config.base_url, target)}"><link rel="manifest" href="{target}{MANIFEST}"></head>'
             f'<body><p><a href="{target}">{title}</a></p></body></html>\n')
 
 

@@ -1,0 +1,302 @@
+"""The subject index (主题索引) and the chronology (大事记): a page of each per volume.
+
+Both are computed once, in the generate step, from what was written (entry
+titles, `tags`, dated tables, entries and captions), and stored in the
+generated page's meta; the views only hand that data to the templates. They
+repeat other pages' text, so they are not search pages (not in INDEXED_TYPES).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+import re
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostics, Location, relpath
+from .site import Site, add_generated_page, generated_key_clash
+from .translation import MISSING, split_entries, strip_tags
+
+if TYPE_CHECKING:  # render imports this module for PAGE_VIEWS; no import back at runtime
+    from .pages import Page
+    from .render import Renderer
+
+SUBJECTS, CHRONOLOGY = "subjects", "chronology"
+# After every written part of the volume (their `order` is small), subjects before chronology.
+SUBJECTS_ORDER, CHRONOLOGY_ORDER = 100_000, 100_001
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+OTHER = "#"   # terms that start with a digit or a symbol: one group before A
+
+TABLE_PLACEHOLDER = re.compile(r"<!--yb:table:([a-z0-9-]+)-->")
+# 2021年11月19—21日 · 2021年4月 · 1月7日 (the year may be left to the volume's coverage year)
+ZH_DATE = re.compile(r"^\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})(?:\s*[—–-]\s*\d{1,2})?日)?")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")
+# "On 19 May 2021, " · "In April 2021, " · "From 19 to 21 November 2021, " (the English text's own words)
+EN_DATE = re.compile(r"^\s*(?:On|In|From)\s+(?P<date>(?:\d{1,2}(?:\s*(?:to|–|-)\s*\d{1,2})?\s+)?(?:"
+                     + "|".join(MONTHS_EN) + r")\s+\d{4})\s*,?\s*")
+LEADING_PUNCT = re.compile(r"^[\s,，、:：]+")
+FIRST_SENTENCE = re.compile(r"。\s*|(?<=[a-z0-9\"”)])\.\s+(?=[A-Z])")
+
+
+def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list | tuple = ()) -> None:
+    """<volume>/subjects and <volume>/chronology for every volume, after its written parts.
+
+    `terms` is the glossary (glossary.load_glossary): a tag is written once, in the
+    default language, and appears in another language's index under its glossary form."""
+    glossary = {term.source: term.english for term in terms}
+    for volume in site.volumes():
+        keys = [key for key in site.written() if site.nodes[key].volume == volume.key]
+        titles = {lang: strings[lang]["subjects_title"] for lang in site.config.language_keys}
+        key = f"{volume.key}/{SUBJECTS}"
+        index = {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys}
+        if index[site.config.default_language]["groups"] and not generated_key_clash(site, key, "subject index", diags):
+            add_generated_page(site, key, SUBJECTS, volume.key, titles, order=SUBJECTS_ORDER, meta={"subject_index": index})
+        key = f"{volume.key}/{CHRONOLOGY}"
+        items = chronology_items(site, keys, volume.meta["coverage_year"], diags)
+        if items and not generated_key_clash(site, key, "chronology", diags):
+            months = {lang: _by_month([item[lang] for item in items], strings[lang]) for lang in site.config.language_keys}
+            add_generated_page(site, key, CHRONOLOGY, volume.key,
+                               {lang: strings[lang]["chronology_title"] for lang in site.config.language_keys},
+                               order=CHRONOLOGY_ORDER, meta={"chronology": months})
+
+
+# --- subject index ---------------------------------------------------------
+
+def subject_index(site: Site, keys: list, lang: str, glossary: dict) -> dict:
+    """Terms of the pages `keys` in language `lang`, grouped by initial: {letters, groups}."""
+    default = site.config.default_language
+    found: dict = {}   # term → refs, in reading order
+
+    def add(term: str, ref: dict) -> None:
+        term = " ".join(term.split())
+        if not term:
+            return
+        refs = found.setdefault(term, [])
+        if all(r["url"] != ref["url"] for r in refs):   # a tag that is also the entry's title: once
+            refs.append(ref)
+
+    for key in keys:
+        page = site.pages[(key, lang)]
+        # In another language, only what a reader can read in it: an A–Z index sorts by the
+        # English words, and a Chinese title has no place among them (it stays on its page,
+        # marked, and in the Chinese index); so untranslated pages and entries are left out.
+        if lang != default and page.text_status == MISSING:
+            continue
+        title = {"text": page.title, "lang": _title_lang(page, site.config)}
+        parent = site.pages[(page.node.parent, lang)] if page.node.parent is not None else None
+        for tag in _page_tags(page, lang, default, glossary):
+            add(tag, {"url": page.url, "label": title,
+                      "context": {"text": parent.title, "lang": _title_lang(parent, site.config)} if parent else None})
+        for entry in page.entries:
+            if entry.lang and lang != default:
+                continue
+            url = f"{page.url}#{entry.id}"
+            add(entry.title, {"url": url, "label": title, "context": None})
+            for tag in _translated(entry.meta.get("tags") or [], lang, default, glossary):
+                add(tag, {"url": url, "label": {"text": entry.title, "lang": ""}, "context": title})
+    pinyin = site.config.language(lang).code.lower().startswith("zh")
+    ranked = sorted(((sort_key(term, pinyin), term) for term in found), key=lambda pair: (pair[0], pair[1]))
+    groups: list = []
+    for (initial, _), term in ranked:
+        if not groups or groups[-1]["letter"] != initial:
+            groups.append({"letter": initial, "id": _letter_id(initial), "terms": []})
+        groups[-1]["terms"].append({"term": term, "refs": found[term]})
+    present = {group["letter"] for group in groups}
+    letters = [{"letter": letter, "id": _letter_id(letter) if letter in present else None}
+               for letter in ([OTHER] if OTHER in present else []) + LETTERS]
+    return {"letters": letters, "groups": groups}
+
+
+def sort_key(term: str, pinyin: bool) -> tuple:
+    """(initial, words) for ordering: pinyin of the whole term (phrase-aware, so 重庆 is
+    chong qing and 银行 yin hang), or the words themselves; punctuation and case ignored."""
+    text = term.casefold()
+    if pinyin:
+        # Imported here: loading pypinyin's phrase dictionary takes about half a second,
+        # which `build.py --help` and sites without a Chinese index should not pay.
+        from pypinyin import lazy_pinyin
+        text = " ".join(lazy_pinyin(text))
+    words = " ".join(re.findall(r"[^\W_]+", text))
+    initial = words[:1].upper()
+    return (initial if initial in LETTERS else OTHER, words)
+
+
+def _letter_id(letter: str) -> str:
+    return "letter-other" if letter == OTHER else f"letter-{letter.lower()}"
+
+
+def _page_tags(page: Page, lang: str, default: str, glossary: dict) -> list:
+    """The page's tags in `lang`: its own file's `tags`, else the source's through the glossary."""
+    if lang == default:
+        return page.meta.get("tags") or []
+    if page.source.lang == lang and page.source.front.data.get("tags"):
+        return page.meta.get("tags") or []
+    origin = page.node.meta.get("tags") or []
+    return _translated(origin, lang, default, glossary)
+
+
+def _translated(tags: list, lang: str, default: str, glossary: dict) -> list:
+    """Tags (written in the default language) as `lang` shows them; those without a glossary form are left out."""
+    if lang == default:
+        return list(tags)
+    return [glossary[tag] for tag in tags if tag in glossary]
+
+
+# --- chronology ------------------------------------------------------------
+
+def chronology_items(site: Site, keys: list, year: int, diags: Diagnostics) -> list:
+    """Dated items of the pages `keys` in `year`, in date order: [{lang: item}].
+
+    What counts (all from the yearbook's own text, dated in the coverage year):
+    - rows of tables declaring `chronology: {date, text}`;
+    - entries whose text begins with a date (2021年5月19日,…): the entry is about that day;
+    - photo captions that begin with a date, unless the entry they illustrate is already
+      listed for the same day (the caption would repeat it).
+    Not counted: dates inside a text (mentions, not its subject) and `source.date`
+    (when a newspaper printed the text, not an event of the year)."""
+    config = site.config
+    default = config.default_language
+    found: list = []   # (iso, reading position, position on the page, {lang: item})
+    listed: set = set()  # tables already taken (a table placed twice is listed once)
+    for position, key in enumerate(keys):
+        origin = site.pages[(key, default)]
+        pages = {lang: site.pages[(key, lang)] for lang in config.language_keys}
+        seen = 0
+        for ident in TABLE_PLACEHOLDER.findall(origin.body_html):
+            table = site.tables.get((origin.source.folder, ident))
+            if table is None or not table.chronology or (table.folder, table.id) in listed:
+                continue
+            listed.add((table.folder, table.id))
+            for index, row in enumerate(table.rows.get(default, []), start=1):
+                day = _zh_date(row[table.chronology["date"]], year)
+                if day is None:
+                    file = relpath(table.folder / f"{table.id}.{default}.tsv", config.root)
+                    diags.warning(Location(file, row["_line"], 1),
+                                  f"'{row[table.chronology['date']]}' is not a date the chronology can read; the row is left out",
+                                  "write the date as printed in the form 1月7日 or 2021年1月7日, "
+                                  f"or remove 'chronology' from {table.id}.table.yaml")
+                    continue
+                if day[0][:4] != str(year):
+                    continue
+                seen += 1
+                found.append((day[0], position, seen, {lang: _table_item(table, index, day, page, config)
+                                                       for lang, page in pages.items()}))
+        dated_entries = set()
+        chunks = {lang: split_entries(page.body_html)[1] for lang, page in pages.items()}
+        for entry in origin.entries:
+            day = _zh_date(_first_text(chunks[default].get(entry.id, "")), year, need_year=True)
+            if day is None or day[0][:4] != str(year):
+                continue
+            dated_entries.add((entry.id, day[0]))
+            seen += 1
+            found.append((day[0], position, seen, {lang: _entry_item(page, entry.id, chunks[lang].get(entry.id, ""), day, config)
+                                                   for lang, page in pages.items()}))
+        for figure in origin.meta.get("figures") or []:
+            if not figure:
+                continue
+            day = _zh_date(figure["caption"], year, need_year=True)
+            if day is None or day[0][:4] != str(year) or (figure.get("topic"), day[0]) in dated_entries:
+                continue
+            seen += 1
+            found.append((day[0], position, seen, {lang: _figure_item(page, figure["id"], day, config)
+                                                   for lang, page in pages.items()}))
+    return [items for *_, items in sorted(found, key=lambda f: f[:3])]
+
+
+def _zh_date(text: str, year: int, need_year: bool = False) -> tuple | None:
+    """(ISO date, printed text) of a Chinese date at the start of `text`: 2021-05-19, or 2021-04
+    when only the month is printed; None when there is none or it is not a real date."""
+    match = ZH_DATE.match(text or "")
+    if match is None or (need_year and not match["year"]):
+        return None
+    when = int(match["year"] or year)
+    try:
+        if match["day"]:
+            iso = _dt.date(when, int(match["month"]), int(match["day"])).isoformat()
+        else:
+            iso = _dt.date(when, int(match["month"]), 1).isoformat()[:7]
+    except ValueError:
+        return None
+    return iso, match.group(0).strip()
+
+
+def _first_text(entry_html: str) -> str:
+    """The text of an entry after its heading."""
+    body = re.sub(r"^\s*<h2[^>]*>.*?</h2>", "", entry_html, count=1, flags=re.S)
+    return _html.unescape(strip_tags(body)).strip()
+
+
+def _own_date(text: str) -> tuple:
+    """(printed date, rest of the text) in the page's language: the Chinese date, or the
+    English text's own "On 19 May 2021," when it has one."""
+    match = ZH_DATE.match(text)
+    if match and match["month"]:
+        return match.group(0).strip(), LEADING_PUNCT.sub("", text[match.end():])
+    match = EN_DATE.match(text)
+    if match:
+        rest = text[match.end():]
+        return match["date"], rest[:1].upper() + rest[1:]
+    return None, text
+
+
+def _table_item(table, index: int, day: tuple, page: Page, config) -> dict:
+    source_code = config.language(config.default_language).code
+    own = table.rows.get(page.lang)
+    row = (own or table.rows[config.default_language])[index - 1]
+    foreign = "" if own else source_code
+    return {"iso": day[0], "printed": row[table.chronology["date"]], "printed_lang": foreign,
+            "text": row[table.chronology["text"]], "text_lang": foreign,
+            "url": f"{page.url}#{table.id}-r{index}", "where": page.title, "where_lang": _title_lang(page, config),
+            "table": table.number}
+
+
+def _entry_item(page: Page, entry_id: str, entry_html: str, day: tuple, config) -> dict:
+    # Unlike the index, an untranslated entry stays in another language's chronology: it is
+    # placed by its date, not by its words, so it is shown where it belongs, in Chinese, marked.
+    source_code = config.language(config.default_language).code
+    entry = next(e for e in page.entries if e.id == entry_id)
+    printed, _ = _own_date(_first_text(entry_html))
+    foreign = page.lang != config.default_language and (entry.lang or printed is None)
+    return {"iso": day[0], "printed": printed or day[1], "printed_lang": source_code if foreign else "",
+            "text": entry.title, "text_lang": entry.lang or "",
+            "url": f"{page.url}#{entry_id}", "where": page.title, "where_lang": _title_lang(page, config), "table": None}
+
+
+def _figure_item(page: Page, figure_id: str, day: tuple, config) -> dict:
+    source_code = config.language(config.default_language).code
+    own = page.lang == config.default_language or (page.source.lang == page.lang and any(
+        f and f.get("id") == figure_id and f.get("caption") for f in page.source.front.data.get("figures") or []))
+    figure = next(f for f in page.meta["figures"] if f and f["id"] == figure_id)
+    printed, text = _own_date(figure["caption"])
+    text = FIRST_SENTENCE.split(text, maxsplit=1)[0]  # the event; "图为…" / "The photo shows…" describes the photo
+    return {"iso": day[0], "printed": printed or day[1], "printed_lang": "" if own and printed else source_code,
+            "text": text, "text_lang": "" if own else source_code,
+            "url": f"{page.url}#{figure_id}", "where": page.title, "where_lang": _title_lang(page, config), "table": None}
+
+
+def _title_lang(page: Page, config) -> str:
+    """`lang` of a page title shown in the source's language (no file in this language)."""
+    return "" if page.translated else config.language(config.default_language).code
+
+
+def _by_month(items: list, t: dict) -> list:
+    """Items grouped under their month: [{iso, id, label, events}]."""
+    months: list = []
+    for item in items:
+        month = item["iso"][:7]
+        if not months or months[-1]["iso"] != month:
+            months.append({"iso": month, "id": f"m{month}", "label": t["month_names"][int(month[5:7]) - 1], "events": []})
+        months[-1]["events"].append(item)
+    return months
+
+
+# --- views -------------------------------------------------------------------
+
+def subjects_view(renderer: Renderer, page: Page) -> dict:
+    """Template data of a subject index page (computed in the generate step)."""
+    return {"subject_index": page.meta["subject_index"][page.lang]}
+
+
+def chronology_view(renderer: Renderer, page: Page) -> dict:
+    """Template data of a chronology page (computed in the generate step)."""
+    return {"months": page.meta["chronology"][page.lang]}
