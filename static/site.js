@@ -73,6 +73,11 @@ if (masthead && "ResizeObserver" in window) {
 }
 
 // Offline: the service worker precaches the site and its search on the first visit.
+// On a phone the volume's navigation starts folded: the page's own text comes first.
+if (window.matchMedia("(max-width: 52rem)").matches) {
+  for (const fold of document.querySelectorAll("details.toc-fold")) fold.open = false;
+}
+
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   navigator.serviceWorker.register((document.documentElement.dataset.root || "/") + "sw.js").catch(() => {});
 }

@@ -13,7 +13,7 @@ for (const wrapper of document.querySelectorAll(".task-table[data-task-filter]")
     const text = hidden ? row.textContent.replace(hidden.textContent, "") : row.textContent;
     return [row, text.toLowerCase()];
   }));
-  const uid = wrapper.querySelector("h3[id]")?.id || "tasks";
+  const uid = "filter-" + (wrapper.querySelector(".row-heading[id]")?.id || "tasks");
 
   const form = document.createElement("form");
   form.className = "task-filter";

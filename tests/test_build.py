@@ -96,3 +96,23 @@ def test_output_dir_not_written_by_us_is_refused(site, run):
     assert code == 1
     assert "config.yaml: error: output_dir 'public' exists and was not written by build.py" in err
     assert (site / "public/notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_photo_beside_its_page_is_published_under_media(site, run):
+    page = site / "content/2022/gov/data.zh.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("    topic: data-02\n", "    topic: data-02\n    image: photos/p03.png\n", 1),
+                    encoding="utf-8")
+    photo = b"\x89PNG\r\n\x1a\n" + b"fixture photo bytes"
+    (site / "content/2022/gov/photos").mkdir()
+    (site / "content/2022/gov/photos/p03.png").write_bytes(photo)
+    code, out, err = run(site, "build", "--no-search")
+    assert code == 0, err
+    assert (site / "public/media/2022/gov/photos/p03.png").read_bytes() == photo
+    for lang in ("zh", "en"):
+        html = (site / f"public/{lang}/2022/gov/data/index.html").read_text(encoding="utf-8")
+        assert '<img src="/media/2022/gov/photos/p03.png"' in html
+    # A photo named from outside content/ is refused before anything is written.
+    page.write_text(page.read_text(encoding="utf-8").replace("image: photos/p03.png", "image: ../../../config.yaml"), encoding="utf-8")
+    code, _, err = run(site, "build", "--no-search")
+    assert code == 1
+    assert "content/2022/gov/data.zh.md:13:12: error: image file '../../../config.yaml' is outside the content folder" in err

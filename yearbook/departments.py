@@ -65,12 +65,11 @@ def row_ids(row: dict, column: str) -> list:
 def gather(site: Site) -> dict:
     """Registry id → [Item], in reading order, for every body in the registry."""
     default = site.config.default_language
-    found: dict = {dept_id: [] for dept_id in site.registry.departments}
+    found: dict = {dept_id: {} for dept_id in site.registry.departments}   # id → {Item: None}: ordered, no repeats
 
     def add(dept_id: str, item: Item) -> None:
-        items = found.get(dept_id)
-        if items is not None and item not in items:
-            items.append(item)
+        if dept_id in found:
+            found[dept_id][item] = None
 
     for key in site.written():
         node = site.nodes[key]
@@ -97,7 +96,7 @@ def gather(site: Site) -> dict:
             for column, kind in zip(ROLE_COLUMNS, (TASK_LEAD, TASK_SHARED)):
                 for dept_id in row_ids(row, column):
                     add(dept_id, Item(kind, key, anchor, row.get(f"{column}_as_printed") or ""))
-    return found
+    return {dept_id: list(items) for dept_id, items in found.items()}
 
 
 def add_department_pages(site: Site, strings: dict, diags: Diagnostics) -> None:
@@ -224,7 +223,7 @@ def department_view(renderer: "Renderer", page: "Page") -> dict:
     by_volume: dict = {}
     for item in items:
         by_volume.setdefault(site.nodes[item.key].volume, []).append(item)
-    volume_order = [v.key for v in site.volumes()]
+    volume_order = [v.key for v in renderer.volumes]
     several = len(volume_order) > 1
     volumes = []
     for volume_key in sorted(by_volume, key=lambda v: volume_order.index(v) if v in volume_order else len(volume_order)):

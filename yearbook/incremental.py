@@ -42,6 +42,7 @@ class BuildState:
     inputs: dict = field(default_factory=dict)     # page key → digest of its own inputs
     rendered: list | None = None                   # (key, lang) rendered by the last rebuild; None: all
     templates: object = None                       # Jinja environment: compiled templates, kept while none changes
+    file_digests: dict = field(default_factory=dict)  # (path, mtime, size) → SHA-1, for the offline list
 
     def remember(self, site) -> None:
         self.outline, self.inputs = outline_digest(site), input_digests(site)
@@ -81,12 +82,16 @@ def input_digests(site) -> dict:
     return {key: digest.hexdigest() for key, digest in per_key.items()}
 
 
+PAGE_SOURCE_SUFFIXES = (".md", ".tsv", ".yaml")  # pages and tables; a photo is copied by a full build
+
+
 def only_page_sources(config: Config, changed: list) -> bool:
     """True when every changed file is a page source or table under content/ (not content/_data)."""
     content = config.content_dir.resolve()
     for name in changed:
         path = Path(name).resolve()
-        if content not in path.parents or path.relative_to(content).parts[0].startswith(("_", ".")):
+        if (content not in path.parents or path.relative_to(content).parts[0].startswith(("_", "."))
+                or path.suffix not in PAGE_SOURCE_SUFFIXES):
             return False
     return True
 
@@ -131,6 +136,6 @@ def _render_in_place(config: Config, site, strings: dict, report, items: list, s
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(scratch / out_path, target)
             if rendered:
-                write_offline_bundle(out, config.base_path)
+                write_offline_bundle(out, config.base_path, seen=state.file_digests)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

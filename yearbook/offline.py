@@ -56,21 +56,36 @@ self.addEventListener("fetch", (event) => {
 """
 
 
-def write_offline_bundle(staging: Path, root: str, known: dict | None = None) -> int:
+def write_offline_bundle(staging: Path, root: str, known: dict | None = None, seen: dict | None = None) -> int:
     """offline.json (every file, pages as their directory URLs) and sw.js; returns the file count.
 
-    `known` maps output paths to the SHA-1 of what was written, so pages are not read back."""
+    `known` maps output paths to the SHA-1 of what was written, so pages are not read back;
+    `seen` (serve keeps one) remembers digests by (path, mtime, size) across rebuilds."""
     known = known or {}
-    files, digest = [], hashlib.sha1()
+    files, digest, current = [], hashlib.sha1(), set()
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         rel = path.relative_to(staging).as_posix()
         if rel in SKIP:
             continue
         url = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
         files.append(url)
-        digest.update(rel.encode() + b"\0" + (known.get(rel) or hashlib.sha1(path.read_bytes()).digest()))
+        digest.update(rel.encode() + b"\0" + (known.get(rel) or _file_digest(path, seen, current)))
+    if seen is not None:  # forget files that are gone or changed
+        for key in [k for k in seen if k not in current]:
+            del seen[key]
     version = digest.hexdigest()[:16]
     (staging / "offline.json").write_text(json.dumps({"version": version, "files": files}, ensure_ascii=False, indent=0),
                                           encoding="utf-8")
     (staging / "sw.js").write_text(WORKER % {"version": version, "root": root}, encoding="utf-8")
     return len(files)
+
+
+def _file_digest(path: Path, seen: dict | None, current: set) -> bytes:
+    if seen is None:
+        return hashlib.sha1(path.read_bytes()).digest()
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    current.add(key)
+    if key not in seen:
+        seen[key] = hashlib.sha1(path.read_bytes()).digest()
+    return seen[key]

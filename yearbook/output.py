@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config import Config
 from .diagnostics import Diagnostics, Location
+from .site import media_path
 
 MARKER = ".yearbook-output"
 
@@ -53,6 +54,24 @@ def copy_static(config: Config, staging: Path) -> int:
             shutil.copyfile(path, target)
             count += 1
     return count
+
+
+def copy_media(site, staging: Path) -> int:
+    """Copy the photos pages refer to (figure `image`) into media/; returns the number of files."""
+    done = set()
+    for node in site.nodes.values():
+        for source in node.sources.values():
+            for figure in (source.front.data or {}).get("figures") or []:
+                image = (figure or {}).get("image")
+                if not image or not isinstance(image, str) or not (source.folder / image).is_file():
+                    continue
+                target = staging / media_path(site.config, source.folder, image)
+                if target in done:
+                    continue
+                done.add(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source.folder / image, target)
+    return len(done)
 
 
 def carry_over_index(config: Config, staging: Path) -> None:

@@ -127,6 +127,7 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
         report.stop_on_errors()
         with report.step("static"):
             output.copy_static(config, staging)
+            output.copy_media(site, staging)
         if config.search if with_search is None else with_search:
             with report.step("search"):
                 report.indexed_pages = search.build_index(staging, diags, config.file)

@@ -20,7 +20,7 @@ from .indexes import chronology_view, subjects_view
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
-from .site import Site
+from .site import Site, media_url
 from .translation import MISSING, PARTIAL, split_entries
 from .yamldoc import parse_yaml
 
@@ -256,6 +256,7 @@ class Renderer:
         credit_dept = self.department(credit["department"], page.lang) if credit.get("department") else {"name": "", "url": None}
         return self.env.get_template("partials/figure.html").render(
             figure=figure, number=number, lang=config.language(page.lang), t=self.strings[page.lang],
+            image_url=media_url(config, page.source.folder, figure["image"]) if figure.get("image") else "",
             credit_name=credit_dept["name"], credit_url=credit_dept["url"])
 
     # --- reader aids: volume contents, figure numbers, year switch, description ---

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .config import Config
 from .data import Registry, read_rows
@@ -54,6 +55,19 @@ def page_url(config: Config, lang: str, key: str) -> str:
 def page_out_path(config: Config, lang: str, key: str) -> str:
     prefix = config.language(lang).prefix
     return f"{prefix}/{key}/index.html" if key else f"{prefix}/index.html"
+
+
+MEDIA_DIR = "media"
+
+
+def media_path(config: Config, folder: Path, name: str) -> str:
+    """Where a file beside a page (a photo) goes in the output: media/<its folder under content>/<name>."""
+    rel = (folder / name).resolve().relative_to(config.content_dir.resolve()).as_posix()
+    return f"{MEDIA_DIR}/{rel}"
+
+
+def media_url(config: Config, folder: Path, name: str) -> str:
+    return config.base_path + media_path(config, folder, name)
 
 
 def assemble_site(config: Config, sources: list, registry: Registry, tables: dict, diags: Diagnostics) -> Site:
@@ -380,9 +394,13 @@ def _check_directives(site: Site, page: Page, result: MarkdownResult, entry_ids:
         if figure.get("topic") and figure["topic"] not in entry_ids:
             diags.error(front.where("figures", index, "topic"), f"figure topic names unknown entry '{figure['topic']}'",
                         suggest(figure["topic"], entry_ids) or "use the id of an entry on this page")
-        if figure.get("image") and not (page.source.folder / figure["image"]).is_file():
-            diags.error(front.where("figures", index, "image"), f"image file '{figure['image']}' does not exist",
+        image = figure.get("image")
+        if image and not (page.source.folder / image).is_file():
+            diags.error(front.where("figures", index, "image"), f"image file '{image}' does not exist",
                         "put the file beside this page, or remove 'image' to show the caption alone")
+        elif image and site.config.content_dir.resolve() not in (page.source.folder / image).resolve().parents:
+            diags.error(front.where("figures", index, "image"), f"image file '{image}' is outside the content folder",
+                        "put the photo beside this page (or in a folder under content/) and name it from there")
 
 
 def _check_links(site: Site, page: Page, result: MarkdownResult, diags: Diagnostics) -> None:
