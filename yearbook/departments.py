@@ -233,13 +233,14 @@ def department_view(renderer: "Renderer", page: "Page") -> dict:
         volumes.append({"heading": heading, "sections": _sections(renderer, lang, dept, by_volume[volume_key])})
     english = config.language(lang).code.lower().startswith("en")   # registry notes are written in English
     return {
-        "department": {"id": dept.id, "kind": t.get(f"dept_kind_{dept.kind}", dept.kind),
-                 "kind_url": f"{site.page(DIRECTORY, lang).url}#kind-{dept.kind}",
-                 "other_names": [{"name": name, "lang": config.language(code).code} for code, name in dept.name.items()
-                                 if code != lang and code in config.language_keys and name != page.title],
-                 "aliases": ("、" if not source_code else ", ").join(dept.aliases), "aliases_lang": source_code,
-                 "notes": dept.notes, "notes_lang": "" if english else "en",
-                 "count_label": _count_label(t, len(items))},
+        "department": {
+            "id": dept.id, "kind": t.get(f"dept_kind_{dept.kind}", dept.kind),
+            "kind_url": f"{site.page(DIRECTORY, lang).url}#kind-{dept.kind}",
+            "other_names": [{"name": name, "lang": config.language(code).code} for code, name in dept.name.items()
+                            if code != lang and code in config.language_keys and name != page.title],
+            "aliases": ("、" if not source_code else ", ").join(dept.aliases), "aliases_lang": source_code,
+            "notes": dept.notes, "notes_lang": "" if english else "en",
+            "count_label": _count_label(t, len(items))},
         "dept_volumes": volumes,
     }
 
@@ -389,7 +390,7 @@ def task_table_view(renderer: "Renderer", page: "Page") -> dict:
     filter_data = {"departments": options, "strings": {
         "department": t["tasks_filter_department"], "all": t["tasks_filter_all"], "text": t["tasks_filter_text"],
         "count": t["tasks_filter_count"], "total": t["tasks_filter_total"], "legend": t["tasks_filter"]}}
-    return {"task_columns": columns, "task_groups": groups, "task_row_count": len(rows),
+    return {"task_columns": columns, "task_groups": groups,
             "task_row_level": 3 if any(group["label"] for group in groups) else 2,
             "task_rows_lang": "" if own is not None else _other_code(renderer, lang),
             "task_filter": json.dumps(filter_data, ensure_ascii=False, separators=(",", ":"))}
