@@ -1,8 +1,13 @@
 """Shared test helpers: a private copy of the fixture site, and the CLI called in-process."""
 from __future__ import annotations
 
+import functools
+import http.server
+import os
 import shutil
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +51,45 @@ def run(capsys, monkeypatch):
 def tree_bytes(folder: Path) -> dict:
     """Every file under `folder` (relative path → bytes)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- browser tests ------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def require(condition: bool, what: str, install: str) -> None:
+    """Skip on a developer's machine that lacks a system tool; fail in CI (.ci/run installs it)."""
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs {what}: {install}")
+        pytest.skip(f"{what} is not installed ({install})")
+
+
+def playwright_api():
+    """Playwright's sync API, with Debian's chromium present."""
+    require(os.path.exists(CHROMIUM), "Debian's chromium", "apt-get install chromium fonts-wqy-zenhei")
+    from playwright import sync_api
+    return sync_api
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def static_server(folder: Path, port: int = 0):
+    """`folder` served over HTTP on 127.0.0.1 (a free port unless given), as a static host would; yields its URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -1,42 +1,24 @@
 """The built site in a real browser (Debian's chromium driven by Playwright)."""
-import functools
 import re
-import http.server
-import os
-import shutil
-import threading
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, launch_chromium, playwright_api, static_server
 from yearbook.cli import main
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium: apt-get install chromium fonts-wqy-zenhei")
-    pytest.skip("chromium is not installed", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     out = tmp_path_factory.mktemp("browser") / "public"
     assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with static_server(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+    with playwright_api().sync_playwright() as p:
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

@@ -6,14 +6,9 @@ matter, the task TSVs read with csv), not from the build's own code.
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
-import http.server
 import json
-import os
 import re
-import shutil
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,10 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT, make_site
+from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server
 from yearbook.cli import main
 from yearbook.data import KINDS
-from yearbook.search import pagefind_binary
 
 CONTENT = ROOT / "content"
 REGISTRY = yaml.safe_load((CONTENT / "_data/departments.yaml").read_text(encoding="utf-8"))
@@ -303,22 +297,9 @@ def test_several_volumes_group_a_page_by_volume(two_volumes):
 
 # --- in the browser -----------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def needs_browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            raise RuntimeError("CI needs Debian's chromium: apt-get install chromium fonts-wqy-zenhei")
-        pytest.skip("chromium is not installed")
-    return pytest.importorskip("playwright.sync_api")
-
-
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory) -> Path:
     """The bundled site with its search index (served to the browser below)."""
-    if pagefind_binary() is None:
-        pytest.skip("the Pagefind extended binary is not installed")
     out = tmp_path_factory.mktemp("departments-search") / "public"
     assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
     return out
@@ -335,26 +316,14 @@ def test_pagefind_indexes_no_department_page(searched):
 
 @pytest.fixture(scope="module")
 def server(searched):
-    handler = functools.partial(QuietHandler, directory=str(searched))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with static_server(searched) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    sync_api = needs_browser()
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+    with playwright_api().sync_playwright() as p:
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

@@ -1,7 +1,6 @@
 """The draft importer (yearbook/importer.py): seed 000's conversion hazards, one fixture each, and the whole seed."""
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml

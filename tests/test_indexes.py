@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypinyin import Style, pinyin
 
-from conftest import ROOT, make_site
+from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server
 from yearbook.cli import main
 from yearbook.indexes import sort_key
 
@@ -257,24 +257,11 @@ def test_a_written_page_at_the_address_is_an_error(tagged, run):
 
 @pytest.fixture(scope="module")
 def browser_page(built):
-    import functools
-    import http.server
-    import os
-    import shutil
-    import threading
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(chromium):
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+    with static_server(built) as url, playwright_api().sync_playwright() as p:
+        browser = launch_chromium(p)
         context = browser.new_context(service_workers="block", viewport={"width": 1100, "height": 800})
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", context.new_page()
+        yield url, context.new_page()
         browser.close()
-    httpd.shutdown()
 
 
 def _below_masthead(page, selector: str) -> bool:

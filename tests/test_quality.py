@@ -16,13 +16,10 @@ Node packages: `npm ci --prefix tests` (what .ci/run does).
 from __future__ import annotations
 
 import functools
-import http.server
 import json
-import os
 import re
 import shutil
 import subprocess
-import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,21 +27,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, make_site
+from conftest import ROOT, launch_chromium, make_site, playwright_api, require, static_server
 from yearbook.cli import main
 
 NODE_MODULES = ROOT / "tests" / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Page kinds the bundled yearbook must have; generated kinds (departments, …) come on top.
 REQUIRED_KINDS = {"home", "volume", "chapter", "section", "collection", "summary", "tasks", "article", "search", "404"}
-
-
-def require(condition: bool, what: str) -> None:
-    """Fail (not skip) when a checker is missing: the README's test command installs it."""
-    if not condition:
-        pytest.fail(f"{what} is not installed: run `npm ci --prefix tests` (and install Java), as the README's test command does")
 
 
 # --- the built site -----------------------------------------------------------------
@@ -144,7 +134,8 @@ def test_every_page_kind_is_sampled(built):
 
 
 def test_one_page_of_every_kind_is_valid_html(built):
-    require(shutil.which("java") is not None and VNU.exists(), "java and vnu.jar")
+    require(shutil.which("java") is not None, "Java", "apt-get install default-jre-headless")
+    require(VNU.exists(), "vnu.jar", "npm ci --prefix tests")
     files = sorted(str(path) for path in samples(built).values())
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
                             capture_output=True, text=True, timeout=600)
@@ -333,21 +324,14 @@ def test_a_single_volume_site_has_no_year_switch(built):
 
 @pytest.fixture(scope="module")
 def server(built):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with static_server(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    require(os.path.exists(CHROMIUM), "Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+    with playwright_api().sync_playwright() as p:
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 
@@ -361,7 +345,7 @@ MODES = {
 
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_no_serious_accessibility_violation(built, server, browser, mode):
-    require(AXE.exists(), "axe-core")
+    require(AXE.exists(), "axe-core", "npm ci --prefix tests")
     context = browser.new_context(service_workers="block", **MODES[mode])
     page = context.new_page()
     problems = []

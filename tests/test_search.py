@@ -15,12 +15,7 @@ without the hidden <p class="char-index"> blocks (yearbook/search.py).
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -30,21 +25,9 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, launch_chromium, playwright_api, static_server
 from yearbook.cli import main
-from yearbook.search import pagefind_binary
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium: apt-get install chromium fonts-wqy-zenhei")
-    pytest.skip("chromium is not installed", allow_module_level=True)
-if pagefind_binary() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs the Pagefind extended binary: pip install -r requirements.txt")
-    pytest.skip("the Pagefind extended binary is not installed", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 QUERIES = yaml.safe_load((FIXTURES / "search-queries.yaml").read_text(encoding="utf-8"))
 
@@ -204,27 +187,16 @@ def pages(public):
     return found
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(public):
-    handler = functools.partial(_QuietHandler, directory=str(public))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with static_server(public) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser_page(server):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+    with playwright_api().sync_playwright() as p:
+        browser = launch_chromium(p)
         page = browser.new_page()
         page.set_default_timeout(15_000)
         yield page

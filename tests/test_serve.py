@@ -4,11 +4,8 @@ Every wait has a timeout; every server is stopped (SIGINT, then kill) when its t
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_site, tree_bytes
+from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server, tree_bytes
 from yearbook.cli import main
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REBUILD = re.compile(r"^\d\d:\d\d:\d\d (rebuilt (all pages|\d+ pages?) in |\d+ errors? — )")
 MEETINGS = Path("content/2022/gov/meetings.zh.md")
 
@@ -143,14 +139,8 @@ def test_open_starts_the_browser_on_the_site(site, start, tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            raise RuntimeError("CI needs Debian's chromium: apt-get install chromium fonts-wqy-zenhei")
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+    with playwright_api().sync_playwright() as p:
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 
@@ -245,20 +235,10 @@ def test_pages_cached_by_the_offline_worker_come_back_live(site, start, page, tm
     # The site was served on this port before (README's quick start): its service worker answers
     # from its cache, pages without live reload. serve's worker replaces it and reloads them.
     assert main(["build", "--quiet", "--config", str(site / "config.yaml")]) == 0
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site / "public"))
-    static_host = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    port = static_host.server_address[1]
-    threading.Thread(target=static_host.serve_forever, daemon=True).start()
-    try:
-        page.goto(f"http://127.0.0.1:{port}/zh/2022/gov/meetings/")
+    port = free_port()
+    with static_server(site / "public", port) as url:
+        page.goto(f"{url}/zh/2022/gov/meetings/")
         assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # precached and active
-    finally:
-        static_host.shutdown()
-        static_host.server_close()
     server = start(site, port=port)
     page.goto(f"{server.url}/zh/2022/gov/meetings/")
     page.wait_for_function("window.__livereload === true", timeout=15_000)

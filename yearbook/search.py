@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Location
-from .pages import Node, Page
 from .site import add_generated_page, generated_key_clash
 from .translation import MISSING, strip_tags
 
