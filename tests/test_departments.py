@@ -394,3 +394,16 @@ def test_without_javascript_the_whole_table_is_there(browser, server):
     assert page.locator("table.tasks tbody tr[data-departments]:visible").count() == 106
     assert page.locator("form.task-filter").count() == 0
     context.close()
+
+
+def test_on_a_phone_rows_are_labelled_cards_and_the_filter_still_hides_rows(browser, server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
+    page = context.new_page()
+    page.goto(f"{server}/zh/2022/documents/tasks-2021/?dept=data-bureau")
+    assert len(visible_rows(page)) == 19
+    first = page.locator("table.tasks tbody tr[data-departments]:visible").first
+    # A card: the cells stacked, each saying which column it is; nothing wider than the screen.
+    lead = first.locator("td[data-label='牵头单位']")
+    assert page.evaluate("(td) => getComputedStyle(td, '::before').content", lead.element_handle()) == '"牵头单位："'
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# name → (address, element scrolled to the top of the window, or None for the page's top)
 PAGES = {
-    "home": "/zh/",
-    "section": "/zh/2022/gov/meetings/",
-    "department": "/zh/departments/data-bureau/",
-    "tasks": "/zh/2022/documents/tasks-2021/",
-    "section-en": "/en/2022/gov/meetings/",
+    "home": ("/zh/", None),
+    "section": ("/zh/2022/gov/meetings/", None),
+    "department": ("/zh/departments/data-bureau/", None),
+    "tasks": ("/zh/2022/documents/tasks-2021/?dept=data-bureau", ".task-filter"),  # filtered, as a department page links it
+    "section-en": ("/en/2022/gov/meetings/", None),
 }
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
@@ -53,9 +54,13 @@ def main(argv=None) -> int:
             context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
                                           service_workers="block")
             page = context.new_page()
-            for name, path in PAGES.items():
+            for name, (path, scroll_to) in PAGES.items():
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if scroll_to:  # below the sticky header
+                    page.locator(scroll_to).evaluate(
+                        "e => window.scrollTo(0, e.getBoundingClientRect().top + scrollY"
+                        " - document.querySelector('.masthead').offsetHeight - 16)")
                 target = OUT / f"{name}-{size}.png"
                 page.screenshot(path=str(target))
                 print(target.relative_to(ROOT))
