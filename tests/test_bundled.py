@@ -61,3 +61,15 @@ def test_76_department_summaries(built):
 def test_task_documents_keep_every_row(built):
     assert len(re.findall(r'<h3 class="row-heading" id="r\d{3}">', read(built, "zh/2022/documents/tasks-2021"))) == 106
     assert len(re.findall(r'<h3 class="row-heading" id="r\d{3}">', read(built, "zh/2022/documents/tasks-2022-q3"))) == 108
+
+
+def test_home_lists_each_volume_with_its_parts(built):
+    for lang, parts in (("zh", ["杭州市拱墅区人民政府", "单位年度工作综述", "政府工作报告任务", "主题索引", "大事记"]),
+                        ("en", ["Subject Index", "Chronology"])):
+        home = read(built, lang)
+        card = home.split('<li class="volume-card">')[1].split("</li>\n  \n")[0]
+        assert f'<a href="/{lang}/2022/">' in card
+        titles = re.findall(r'<li><a href="/' + lang + r'/2022/[^"]+/"[^>]*>([^<]+)</a></li>', card)
+        assert len(titles) == 5
+        for title in parts:
+            assert title in titles, (lang, titles)

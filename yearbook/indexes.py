@@ -8,6 +8,7 @@ repeat other pages' text, so they are not search pages (not in INDEXED_TYPES).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html as _html
 import re
 from typing import TYPE_CHECKING
@@ -66,14 +67,16 @@ def subject_index(site: Site, keys: list, lang: str, glossary: dict) -> dict:
     """Terms of the pages `keys` in language `lang`, grouped by initial: {letters, groups}."""
     default = site.config.default_language
     found: dict = {}   # term → refs, in reading order
+    urls: dict = {}    # term → URLs it already links to
 
     def add(term: str, ref: dict) -> None:
         term = " ".join(term.split())
         if not term:
             return
-        refs = found.setdefault(term, [])
-        if all(r["url"] != ref["url"] for r in refs):   # a tag that is also the entry's title: once
-            refs.append(ref)
+        seen = urls.setdefault(term, set())
+        if ref["url"] not in seen:   # a tag that is also the entry's title: once
+            seen.add(ref["url"])
+            found.setdefault(term, []).append(ref)
 
     for key in keys:
         page = site.pages[(key, lang)]
@@ -107,6 +110,7 @@ def subject_index(site: Site, keys: list, lang: str, glossary: dict) -> dict:
     return {"letters": letters, "groups": groups}
 
 
+@functools.lru_cache(maxsize=None)  # the same titles (概况, 综述 …) recur in every volume
 def sort_key(term: str, pinyin: bool) -> tuple:
     """(initial, words) for ordering: pinyin of the whole term (phrase-aware, so 重庆 is
     chong qing and 银行 yin hang), or the words themselves; punctuation and case ignored."""
@@ -184,7 +188,8 @@ def chronology_items(site: Site, keys: list, year: int, diags: Diagnostics) -> l
         dated_entries = set()
         chunks = {lang: split_entries(page.body_html)[1] for lang, page in pages.items()}
         for entry in origin.entries:
-            day = _zh_date(_first_text(chunks[default].get(entry.id, "")), year, need_year=True)
+            # The date opens the text: its first few hundred characters are enough to look at.
+            day = _zh_date(_first_text(chunks[default].get(entry.id, "")[:1000]), year, need_year=True)
             if day is None or day[0][:4] != str(year):
                 continue
             dated_entries.add((entry.id, day[0]))

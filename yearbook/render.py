@@ -136,7 +136,8 @@ class Renderer:
             "children": [self.link(k, lang) | {"node": site.nodes[k]} for k in node.children],
             "prev": self.neighbour(page, -1),
             "next": self.neighbour(page, +1),
-            "volumes": [self.link(v.key, lang) | {"meta": v.meta} for v in self.volumes],
+            "volumes": [self.link(v.key, lang) | {"meta": v.meta, "parts": [self.link(k, lang) for k in v.children]
+                                                  if node.type == "home" else []} for v in self.volumes],
             "body": Markup(self.body(page)),
             "indexed": self.indexed(page),
             "search_filters": page_filters(site, page, self.strings[lang]) if self.searchable(page) else [],
