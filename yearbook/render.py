@@ -81,6 +81,7 @@ class Renderer:
     navs: dict      # (volume, open chapter, lang) → table-of-contents HTML
     tocs: dict = field(default_factory=dict)     # (volume, lang) → the volume page's full contents
     placed: dict = field(default_factory=dict)   # volume → tables and figures in reading order, numbered
+    switches: dict = field(default_factory=dict)  # (path below the volume, lang) → year-switch list HTML
 
     @classmethod
     def create(cls, site: Site, strings: dict, env: jinja2.Environment | None = None) -> "Renderer":
@@ -316,20 +317,28 @@ class Renderer:
             "parts": [tree(key) for key in site.nodes[volume_key].children], "tables": tables, "figures": figures}
         return cached
 
-    def year_switch(self, page: Page) -> list:
-        """On a site of several volumes: each volume at the same place (the same path below
-        the volume folder) when that page exists there, else at the volume's home."""
+    def year_switch(self, page: Page) -> dict | None:
+        """On a site of several volumes: the current volume's name, and the volumes each at the
+        same place (the same path below the volume folder) when that page exists there, else at
+        the volume's home. The list is the same on that place's page in every volume, so it is
+        rendered once and the current volume marked per page (as nav_html does)."""
         node = page.node
         if len(self.volumes) < 2 or not node.volume:
-            return []
+            return None
         rest = node.key[len(node.volume):]
-        items = []
-        for v in self.volumes:
-            target = v.key + rest if (v.key + rest, page.lang) in self.site.pages else v.key
-            volume = self.link(v.key, page.lang)
-            items.append({"url": self.link(target, page.lang)["url"], "volume": volume["title"],
-                          "lang": volume["lang"] if volume["fallback"] else "", "current": v.key == node.volume})
-        return items
+        html = self.switches.get((rest, page.lang))
+        if html is None:
+            items = []
+            for v in self.volumes:
+                target = v.key + rest if (v.key + rest, page.lang) in self.site.pages else v.key
+                volume = self.link(v.key, page.lang)
+                items.append({"url": self.link(target, page.lang)["url"], "volume": volume["title"],
+                              "lang": volume["lang"] if volume["fallback"] else ""})
+            html = self.switches[(rest, page.lang)] = self.env.get_template("partials/year_switch.html").render(items=items)
+        current = self.link(node.volume, page.lang)
+        mark = f'<a href="{escape(page.url)}"'
+        return {"volume": current["title"], "lang": current["lang"] if current["fallback"] else "",
+                "list": Markup(html.replace(mark, mark + ' aria-current="page"', 1))}
 
     def description(self, page: Page) -> str:
         """Meta description: the page's own, else the first sentence of its own-language
