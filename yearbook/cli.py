@@ -68,9 +68,11 @@ def make_parser() -> argparse.ArgumentParser:
         "serve", help="build, serve on 127.0.0.1 and rebuild on every save (live reload)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build the site, serve the output folder and rebuild it on every save.\n\n"
-                    "Watches content/, templates/, static/ and config.yaml (never the output folder).\n"
-                    "A save rebuilds once, without search, and reloads the open pages; the search\n"
-                    "index follows a moment later. A build with errors keeps the last good site\n"
+                    "Watches content/, templates/, static/, config.yaml and the editing guide (never\n"
+                    "the output folder). A save rebuilds once, without search, and reloads the open\n"
+                    "pages: everything is validated, and only the pages whose text changed are\n"
+                    "rendered again (a title, front matter, a template or config: every page). The\n"
+                    "search index follows a moment later. A build with errors keeps the last good site\n"
                     "and shows the errors over the page (file:line:col, as `check` prints them)\n"
                     "until the next good build. Local preview only: nothing is changed in what\n"
                     "`build` writes. Ctrl+C stops.")
