@@ -116,3 +116,19 @@ def test_a_photo_beside_its_page_is_published_under_media(site, run):
     code, _, err = run(site, "build", "--no-search")
     assert code == 1
     assert "content/2022/gov/data.zh.md:13:12: error: image file '../../../config.yaml' is outside the content folder" in err
+
+
+def test_a_link_to_a_table_row_is_checked_like_any_anchor(site, run):
+    data = site / "content/2022/gov/data.zh.md"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text + "\n见[第一次常务会议](meetings.zh.md#t04-r1)。\n", encoding="utf-8")
+    code, _, err = run(site, "build", "--no-search")
+    assert code == 0, err
+    html = (site / "public/zh/2022/gov/data/index.html").read_text(encoding="utf-8")
+    assert '<a href="/zh/2022/gov/meetings/#t04-r1">' in html
+    assert 'id="t04-r1"' in (site / "public/zh/2022/gov/meetings/index.html").read_text(encoding="utf-8")
+    # A row the table does not have is an error, as for any missing anchor.
+    data.write_text(text + "\n见[第九次常务会议](meetings.zh.md#t04-r9)。\n", encoding="utf-8")
+    code, _, err = run(site, "check")
+    assert code == 1
+    assert "#t04-r9" in err

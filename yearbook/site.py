@@ -263,6 +263,11 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
         entry_meta = page.node.meta.get("entries") or {}
         page.entries = [Entry(i, t, line + offset, entry_meta.get(i, {})) for i, t, line in result.entries]
         page.anchors = set(result.anchors) | {ident for _, ident, _ in result.directives}  # #t04, #p01 too
+        for kind, ident, _ in result.directives:  # and every table row: #t04-r1 … (partials/table.html)
+            table = site.tables.get((page.source.folder, ident)) if kind == "table" else None
+            if table is not None:
+                count = len(table.rows.get(default) or [])
+                page.anchors |= {f"{ident}-r{n}" for n in range(1, count + 1)}
     for (key, lang), page in site.pages.items():
         if lang == default:
             continue
