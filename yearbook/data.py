@@ -44,6 +44,11 @@ def table_schema(languages) -> Map:
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
+def row_ids(row: dict, column: str) -> list:
+    """The registry ids in a task row's cell (`lead`, `responsible`: ids separated by ';')."""
+    return [d.strip() for d in (row.get(column) or "").split(";") if d.strip()]
+
+
 @dataclass
 class Department:
     id: str

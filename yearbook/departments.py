@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .data import KINDS, Department
+from .data import KINDS, Department, row_ids
 from .diagnostics import Diagnostics
 from .site import Site, add_generated_page, generated_key_clash
 
@@ -54,10 +54,6 @@ def row_anchor(row: dict) -> str:
         return f"r{int(row.get('no') or 0):03d}"
     except ValueError:
         return ""
-
-
-def row_ids(row: dict, column: str) -> list:
-    return [d.strip() for d in (row.get(column) or "").split(";") if d.strip()]
 
 
 # --- gathering (once per build) ------------------------------------------------

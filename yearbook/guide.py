@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markupsafe import escape
@@ -81,11 +82,16 @@ def heading_id(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-") or "section"
 
 
+def guide_path(config, lang: str) -> Path:
+    """docs/guide.LANG.md (config `guide` is the stem)."""
+    return config.guide.with_name(f"{config.guide.name}.{lang}.md")
+
+
 def guide_files(config) -> dict:
     """lang → text of the guide files that exist."""
     texts = {}
     for lang in config.language_keys:
-        path = config.guide.with_name(f"{config.guide.name}.{lang}.md")
+        path = guide_path(config, lang)
         if path.is_file():
             texts[lang] = path.read_text(encoding="utf-8")
     return texts

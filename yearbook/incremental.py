@@ -102,8 +102,7 @@ def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState
     as `build` does (without search: serve indexes in the background).
     Raises BuildFailed like `build`, before anything is written."""
     config, site, strings = pipeline.validate(config_path, report, markdown_cache=state.markdown)
-    out = config.output_dir
-    if (state.outline is None or not only_page_sources(config, changed) or not out.is_dir()
+    if (state.outline is None or not only_page_sources(config, changed) or not config.output_dir.is_dir()
             or outline_digest(site) != state.outline):
         pipeline.write_site(config, site, strings, report, with_search=False, keep_index=True)
         state.remember(site)
@@ -111,23 +110,21 @@ def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState
         return
     inputs = input_digests(site)
     keys = [key for key in site.order if inputs.get(key) != state.inputs.get(key)]
-    items = [(key, lang, str(out.parent / f".{out.name}.pages")) for key in keys for lang in config.language_keys]
-    _render_in_place(config, site, strings, report, items, state)
+    _render_in_place(config, site, strings, report, keys, state)
     state.inputs = inputs
-    state.rendered = [(key, lang) for key, lang, _ in items]
-    report.pages_per_language = {lang: sum(1 for (_, page_lang) in site.pages if page_lang == lang)
-                                 for lang in config.language_keys}
+    state.rendered = [(key, lang) for key in keys for lang in config.language_keys]
 
 
-def _render_in_place(config: Config, site, strings: dict, report, items: list, state: BuildState) -> None:
-    """Render `items` into a scratch folder; when all succeeded, rename each page into the output."""
+def _render_in_place(config: Config, site, strings: dict, report, keys: list, state: BuildState) -> None:
+    """Render the pages `keys` in every language into a scratch folder; when all succeeded,
+    rename each page into the output."""
     out = config.output_dir
     scratch = out.parent / f".{out.name}.pages"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         with report.step("render"):
             renderer = Renderer.create(site, strings, state.templates)
-            rendered = [render_one(renderer, item) for item in items]
+            rendered = [render_one(renderer, (key, lang, str(scratch))) for key in keys for lang in config.language_keys]
             pipeline.report_template_problems(config, rendered, report.diagnostics)
         report.stop_on_errors()
         with report.step("write"):

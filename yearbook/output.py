@@ -57,31 +57,31 @@ def copy_static(config: Config, staging: Path) -> int:
 
 
 def copy_media(site, staging: Path) -> int:
-    """Copy the photos pages refer to (figure `image`) into media/; returns the number of files."""
-    done = set()
+    """Copy the photos figures show (`image`, beside their page; validated) into media/;
+    returns the number of files."""
+    copied = set()
     for node in site.nodes.values():
-        for source in node.sources.values():
-            for figure in (source.front.data or {}).get("figures") or []:
-                image = (figure or {}).get("image")
-                if not image or not isinstance(image, str) or not (source.folder / image).is_file():
-                    continue
-                target = staging / media_path(site.config, source.folder, image)
-                if target in done:
-                    continue
-                done.add(target)
+        folder = node.sources[site.config.default_language].folder
+        for figure in node.meta.get("figures") or []:
+            if not figure or not figure.get("image"):
+                continue
+            target = staging / media_path(site.config, folder, figure["image"])
+            if target not in copied:
+                copied.add(target)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source.folder / image, target)
-    return len(done)
+                shutil.copyfile(folder / figure["image"], target)
+    return len(copied)
 
 
 def carry_over_index(config: Config, staging: Path) -> None:
     """The output's search index into the staging folder, as hard links (no copying)."""
     index = config.output_dir / "pagefind"
     if index.is_dir():
-        shutil.copytree(index, staging / "pagefind", copy_function=_link_or_copy)
+        shutil.copytree(index, staging / "pagefind", copy_function=link_or_copy)
 
 
-def _link_or_copy(source: str, target: str) -> None:
+def link_or_copy(source, target) -> None:
+    """A hard link to `source` at `target` (no bytes copied), or a copy where links are not possible."""
     try:
         os.link(source, target)
     except OSError:  # a file system without hard links

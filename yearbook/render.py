@@ -21,7 +21,7 @@ from .markdown import LINK_PLACEHOLDER
 from .pages import Page
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site, media_url
-from .translation import MISSING, PARTIAL, split_entries
+from .translation import MISSING, PARTIAL, split_entries, strip_tags
 from .yamldoc import parse_yaml
 
 STRINGS_DIR = "i18n"
@@ -29,8 +29,8 @@ PLACEHOLDER = re.compile(r"<!--yb:(table|figure):([a-z0-9-]+)-->\n?")
 SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"]*)"')
 
 
-# View data of the page kinds the build makes, by page type: function(renderer, page) → dict
-# merged into the template context. Each generating module registers its own.
+# View data of page kinds that need more than the common context, by page type:
+# function(renderer, page) → dict merged into the template context.
 PAGE_VIEWS: dict = {
     "subjects": subjects_view,      # indexes.py: subject index of a volume
     "chronology": chronology_view,  # indexes.py: chronology of a volume
@@ -144,7 +144,6 @@ class Renderer:
             "search_filters": page_filters(site, page, self.strings[lang]) if self.searchable(page) else [],
             "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
             "dept": lambda dept_id: self.department(dept_id, lang),
-            "rows": site.task_rows.get((node.key, lang)) or site.task_rows.get((node.key, config.default_language)) or [],
             # reader aids (web conventions, volume contents, year switch)
             "canonical": urljoin(config.base_url, page.url),
             "description": self.description(page),
@@ -375,7 +374,7 @@ def first_sentence(html: str, limit: int = 160) -> str:
     match = PARAGRAPH.search(html)
     if not match:
         return ""
-    text = " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    text = " ".join(unescape(strip_tags(match.group(1))).split())
     sentence = SENTENCE.match(text)
     text = sentence.group(1) if sentence else text
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -387,19 +386,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters["groupby_consecutive"] = groupby_consecutive
     return env
-
-
-def groupby_consecutive(rows: list, column: str) -> list:
-    """Runs of rows with the same value in `column`, in order: [{label, rows}]."""
-    groups: list = []
-    for row in rows:
-        label = row.get(column, "")
-        if not groups or groups[-1]["label"] != label:
-            groups.append({"label": label, "rows": []})
-        groups[-1]["rows"].append(row)
-    return groups
 
 
 def render_one(renderer: Renderer, item) -> tuple:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .data import row_ids
 from .diagnostics import Diagnostics, Location
 from .site import add_generated_page, generated_key_clash
 from .translation import MISSING, strip_tags
@@ -121,7 +122,7 @@ def page_filters(site, page, strings: dict) -> list:
     for entry_meta in (node.meta.get("entries") or {}).values():
         departments += (entry_meta or {}).get("departments") or []
     for row in site.task_rows.get((node.key, default)) or []:
-        departments += [d.strip() for d in (row.get("lead") or "").split(";") if d.strip()]
+        departments += row_ids(row, "lead")
     names = [site.registry.get(d).name.get(lang) or site.registry.get(d).name.get(default)
              for d in dict.fromkeys(departments) if site.registry.get(d)]
     if names:

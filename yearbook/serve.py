@@ -41,7 +41,8 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
-from . import incremental, pipeline, search
+from . import incremental, output, pipeline, search
+from .guide import guide_path
 from .config import Config, load_config
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath
 from .offline import write_offline_bundle
@@ -221,8 +222,7 @@ class DevSite:
         self.state = incremental.BuildState()  # what a rebuild compares with to render only what changed
         # Fixed for the session: a config.yaml that moves these folders needs a restart.
         self.watched = [config.content_dir, config.templates_dir, config.static_dir, config.root / config.file,
-                        *(guide for lang in config.language_keys
-                          if (guide := config.guide.with_name(f"{config.guide.name}.{lang}.md")).is_file())]
+                        *(guide_path(config, lang) for lang in config.language_keys if guide_path(config, lang).is_file())]
 
     def search_wanted(self) -> bool:
         return self.with_search and self.config.search
@@ -378,10 +378,7 @@ class SearchIndexer:
             rel = page.relative_to(out)
             if rel.parts[0] != "pagefind":
                 (copy / rel).parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(page, copy / rel)
-                except OSError:  # a file system without hard links
-                    shutil.copyfile(page, copy / rel)
+                output.link_or_copy(page, copy / rel)
         with self._ready:
             older, self._wanted = self._wanted, (copy, config)
             self._ready.notify()
