@@ -11,6 +11,7 @@ from .schema import Dict, Int, List, Map, Str, validate
 from .yamldoc import parse_yaml
 
 REGISTRY_FILE = "_data/departments.yaml"
+PEOPLE_FILE = "_data/people.yaml"
 KINDS = ("leadership", "discipline", "judicial", "party", "government", "mass", "park", "hq",
          "enterprise", "vertical", "military", "street", "office")
 
@@ -117,6 +118,49 @@ def load_registry(config: Config, diags: Diagnostics) -> Registry:
                             "a printed name must identify one body; keep uncertain identities as separate names")
             registry.by_name.setdefault(printed, dept_id)
     return registry
+
+
+PERSON_SCHEMA = Map({
+    "zh": Str("the name as printed, padding spaces removed", required=True),
+    "en": Str("Hanyu Pinyin, surname first, e.g. Yu Xiaoping", required=True),
+})
+
+
+@dataclass
+class People:
+    """How the other languages write the people the content names (bylines, task leaders)."""
+
+    names: dict = field(default_factory=dict)   # printed name → {lang: written form}
+    file: str = f"content/{PEOPLE_FILE}"
+
+    def name(self, printed: str, lang: str) -> str | None:
+        """`printed` as `lang` writes it; None when the list does not have it."""
+        return (self.names.get(printed) or {}).get(lang)
+
+    def check(self, printed: str, where: Location, diags: Diagnostics, languages: list) -> None:
+        """Warn when a name used in the content has no form in a translation language."""
+        missing = [lang for lang in languages if self.name(printed, lang) is None]
+        if missing:
+            diags.warning(where, f"no {'/'.join(missing)} form of the name '{printed}'",
+                          f"add - {{zh: {printed}, {missing[0]}: …}} to {self.file} (Hanyu Pinyin, surname first)")
+
+
+def load_people(config: Config, diags: Diagnostics) -> People:
+    """Read content/_data/people.yaml (an empty list when absent)."""
+    path = config.content_dir / PEOPLE_FILE
+    people = People(file=relpath(path, config.root))
+    if not path.exists():
+        return people
+    doc = parse_yaml(path.read_text(encoding="utf-8"), people.file, diags)
+    if doc is None:
+        return people
+    for index, record in enumerate(validate(doc.data, List(PERSON_SCHEMA), doc, diags, name="people") or []):
+        if not record or not record.get("zh"):
+            continue
+        if record["zh"] in people.names:
+            diags.error(doc.where(index, "zh"), f"'{record['zh']}' is listed twice", "keep one line per person")
+        people.names[record["zh"]] = {"en": record["en"]}
+    return people
 
 
 @dataclass

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from .data import KINDS, Department, row_ids
 from .diagnostics import Diagnostics
 from .site import Site, add_generated_page, generated_key_clash
+from .task_rows import ROLE_COLUMNS
 
 if TYPE_CHECKING:  # render.py imports this module: only the type hints go the other way
     from .pages import Page
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # render.py imports this module: only the type hints go the o
 DIRECTORY = "departments"
 DEPARTMENT_TYPE = "department"
 DIRECTORY_TYPE = "departments"
-ROLE_COLUMNS = ("lead", "responsible")   # task row columns holding ;-separated registry ids
 
 # Kinds of item a department page gathers, in the order the page shows them.
 SUMMARY, PAGE, ENTRY, PART, FIGURE, TASK_LEAD, TASK_SHARED, ISSUED = (

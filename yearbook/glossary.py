@@ -18,7 +18,10 @@ from .yamldoc import parse_yaml
 
 GLOSSARY_FILE = "_data/glossary.yaml"
 TERM = Map({"zh": Str("the term as printed", required=True), "en": Str("its English form", required=True),
-            "note": Str("where it is used")})
+            "note": Str("where it is used"),
+            "scope": Str("where check enforces it: everywhere (default), or only to write the unit columns of "
+                         "task tables (task-units: collective units such as 各街道, not checked in prose)",
+                         choices=("everywhere", "task-units"))})
 DOCUMENT_TITLE = re.compile(r"《[^》]*》")
 
 
@@ -27,6 +30,7 @@ class Term:
     source: str      # as printed in the source language
     english: str
     origin: str      # "glossary" or a department id
+    scope: str = "everywhere"   # or "task-units": not enforced in prose
 
 
 def load_glossary(site, diags: Diagnostics) -> list:
@@ -39,7 +43,7 @@ def load_glossary(site, diags: Diagnostics) -> list:
         if doc is not None:
             for record in validate(doc.data, List(TERM), doc, diags, name="glossary") or []:
                 if record and record["zh"] and record["en"]:
-                    terms.append(Term(record["zh"], record["en"], "glossary"))
+                    terms.append(Term(record["zh"], record["en"], "glossary", record.get("scope") or "everywhere"))
     for dept in site.registry.departments.values():
         english = dept.name.get("en")
         if english:
@@ -64,7 +68,7 @@ def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
             source_text = DOCUMENT_TITLE.sub("", strip_tags(source_html))
             english = _fold(strip_tags(own[entry_id]))
             for term in terms:
-                if term.source not in source_text:
+                if term.scope != "everywhere" or term.source not in source_text:
                     continue
                 source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
                 if _fold(term.english) not in english:

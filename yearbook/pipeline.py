@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import departments, indexes, output, search
 from .config import Config, load_config
-from .data import load_registry, load_tables
+from .data import load_people, load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location
 from .glossary import check_terms, load_glossary
 from .guide import add_guide_pages
@@ -21,6 +21,7 @@ from .render import Renderer, is_cjk, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
 from .sitewide import write_sitewide
 from .sources import load_sources
+from .task_rows import complete_task_rows
 
 
 @dataclass
@@ -66,8 +67,10 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         sources = load_sources(config, diags)
         registry = load_registry(config, diags)
         tables = load_tables(config, diags)
+        people = load_people(config, diags)
     with report.step("assemble"):
         site = assemble_site(config, sources, registry, tables, diags)
+        site.people = people
         report.site = site
     report.stop_on_errors()
     with report.step("markdown"):
@@ -86,6 +89,8 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         validate_references(site, results, diags)
         strings = load_strings(site, diags)
         terms = load_glossary(site, diags)
+        site.glossary = {t.source: {"en": t.english} for t in terms if t.origin == "glossary"}
+        complete_task_rows(site, diags)   # after the glossary: collective units take its forms
         for lang in config.language_keys[1:]:
             check_terms(site, terms, lang, diags)
         output.check_output_dir(config, diags)

@@ -228,9 +228,15 @@ class Renderer:
             if last not in ids:
                 continue
             following = ids[ids.index(last) + 1] if ids.index(last) + 1 < len(ids) else None
-            names = escape(t["byline_separator"].join(run["names"]))
+            # A translation writes names from people.yaml; a name it lacks stays as printed, marked.
+            written = [self.site.people.name(name, page.lang) for name in run["names"]]
+            if page.lang == self.site.config.default_language or None in written:
+                code = self.site.config.language(self.site.config.default_language).code
+                names = f'<span lang="{code}">{escape(t["byline_separator"].join(run["names"]))}</span>'
+            else:
+                names = escape(t["byline_separator"].join(written))
             before.setdefault(following, []).append(
-                f'<p class="byline">{escape(t["byline_open"])}<span lang="zh-CN">{names}</span>{escape(t["byline_close"])}</p>\n')
+                f'<p class="byline">{escape(t["byline_open"])}{names}{escape(t["byline_close"])}</p>\n')
         for following, bylines in before.items():
             if following is None:
                 html += "".join(bylines)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .data import Registry, read_rows
+from .data import People, Registry, read_rows
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .markdown import MarkdownResult
 from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
@@ -29,6 +29,8 @@ class Site:
     pages: dict = field(default_factory=dict)      # (key, lang) → Page
     order: list = field(default_factory=list)      # keys in reading order (depth first)
     task_rows: dict = field(default_factory=dict)  # (key, lang) → rows of a tasks page
+    people: People = field(default_factory=People)  # how translations write people's names
+    glossary: dict = field(default_factory=dict)   # term as printed → {lang: form} (glossary.yaml)
 
     def page(self, key: str, lang: str) -> Page | None:
         return self.pages.get((key, lang))
@@ -324,6 +326,10 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
             for index, dept in enumerate((meta or {}).get("departments") or []):
                 registry.check_ref(dept, front.where("entries", entry_id, "departments", index), diags)
         _check_authors(page, entry_ids, diags)
+        translations = [lang for lang in site.config.language_keys if lang != site.config.default_language]
+        for index, run in enumerate(page.meta.get("authors") or []):
+            for position, name in enumerate(run.get("names") or []):
+                site.people.check(name, front.where("authors", index, "names", position), diags, translations)
         if node.type == "section" and not page.entries and not results[src.file].directives \
                 and not strip_tags(page.body_html).strip():
             diags.warning(Location(src.file, 1, 1), f"the section '{node.meta['title']}' is empty: no entries and no text",

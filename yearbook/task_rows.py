@@ -1,0 +1,79 @@
+"""Task rows in every language.
+
+A translation of a task table (rows.en.tsv) writes only what is prose: the
+group heading, the work content, the progress text. The columns that name
+people and bodies are derived from the source row, so each name is written
+once: leaders from content/_data/people.yaml, lead and responsible units from
+the registry's names, collective units (各街道 …) from the glossary. A column
+the translation does write is kept as written.
+"""
+from __future__ import annotations
+
+from .data import row_ids
+from .diagnostics import Diagnostics, Location, relpath
+
+ROLE_COLUMNS = ("lead", "responsible")   # columns holding ;-separated registry ids
+PRINTED = "_as_printed"                  # lead_as_printed: the units as printed
+COLLECTIVE = "_collective"               # responsible_collective: 各街道 …, not bodies
+LEADERS = "leaders"                      # ;-separated names of people
+
+
+def split_names(cell: str) -> list:
+    return [name.strip() for name in (cell or "").split(";") if name.strip()]
+
+
+def complete_task_rows(site, diags: Diagnostics) -> None:
+    """Fill each translation's derived columns from the source rows; check that every
+    row is translated once and every person and collective unit has a written form."""
+    config = site.config
+    default = config.default_language
+    others = [lang for lang in config.language_keys if lang != default]
+    for key in site.order:
+        node = site.nodes[key]
+        source_rows = site.task_rows.get((key, default))
+        if node.type != "tasks" or not source_rows:
+            continue
+        folder = node.sources[default].folder
+        for row in source_rows:
+            where = Location(relpath(folder / f"{node.meta['rows']}.{default}.tsv", config.root), row["_line"], 1)
+            for name in split_names(row.get(LEADERS)):
+                site.people.check(name, where, diags, others)
+        for lang in others:
+            rows = site.task_rows.get((key, lang))
+            if rows is None:
+                continue
+            file = relpath(folder / f"{node.meta['rows']}.{lang}.tsv", config.root)
+            by_no = {row.get("no"): row for row in rows}
+            numbers = [row.get("no") for row in source_rows]
+            for row in rows:
+                if row.get("no") not in numbers:
+                    diags.error(Location(file, row["_line"], 1), f"row '{row.get('no')}' is not in the source table",
+                                "a translation has the rows of its source, with the same numbers")
+            for source_row in source_rows:
+                row = by_no.get(source_row.get("no"))
+                if row is None:
+                    diags.error(Location(file), f"row {source_row.get('no')} of the source table is not translated",
+                                f"add a line for row {source_row.get('no')}")
+                    continue
+                _derive(site, lang, source_row, row, Location(file, row["_line"], 1), diags)
+
+
+def _derive(site, lang: str, source_row: dict, row: dict, where: Location, diags: Diagnostics) -> None:
+    if LEADERS in source_row and LEADERS not in row:
+        names = [site.people.name(name, lang) or name for name in split_names(source_row[LEADERS])]
+        row[LEADERS] = ", ".join(names)
+    for role in ROLE_COLUMNS:
+        column = role + PRINTED
+        if column not in source_row or column in row:
+            continue
+        parts = []
+        for dept_id in row_ids(source_row, role):
+            dept = site.registry.get(dept_id)
+            parts.append((dept.name.get(lang) or dept.name.get(site.config.default_language)) if dept else dept_id)
+        for collective in split_names(source_row.get(role + COLLECTIVE)):
+            written = (site.glossary.get(collective) or {}).get(lang)
+            if written is None:
+                diags.warning(where, f"the collective unit '{collective}' has no {lang} form",
+                              f"add - {{zh: {collective}, {lang}: …}} to content/_data/glossary.yaml")
+            parts.append(written or collective)
+        row[column] = ", ".join(parts)
