@@ -1,9 +1,10 @@
 """The bilingual glossary (content/_data/glossary.yaml plus the department
 registry's names) and the check that English text uses it.
 
-Matching is per entry: when an entry's Chinese text contains a term or a
-body's name, the same entry in English should contain the glossary's English
-form. Titles of documents (《…》) are skipped: a body's name inside a title
+Matching is per unit of text (an entry; a paragraph of a page without
+entries; a title; a task-table cell; a table row): when the Chinese contains a
+term or a body's name, the same unit in English should contain the
+glossary's English form. Titles of documents (《…》) are skipped: a body's name inside a title
 (《拱墅区政府投资项目管理办法》) is not a reference to the body.
 """
 from __future__ import annotations
@@ -13,15 +14,16 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, Location, relpath
 from .schema import List, Map, Str, validate
-from .translation import PARTIAL, TRANSLATED, split_entries, strip_tags
+from .translation import translated_units
 from .yamldoc import parse_yaml
 
 GLOSSARY_FILE = "_data/glossary.yaml"
 TERM = Map({"zh": Str("the term as printed", required=True), "en": Str("its English form", required=True),
             "note": Str("where it is used"),
             "scope": Str("where check enforces it: everywhere (default), or only to write the unit columns of "
-                         "task tables (task-units: collective units such as 各街道, not checked in prose)",
-                         choices=("everywhere", "task-units"))})
+                         "task tables (task-units: collective units such as 各街道, not checked in prose), or only "
+                         "where a whole title is the term (title: 综述 is Overview as a section title, not inside "
+                         "单位年度工作综述)", choices=("everywhere", "task-units", "title"))})
 DOCUMENT_TITLE = re.compile(r"《[^》]*》")
 
 
@@ -30,7 +32,7 @@ class Term:
     source: str      # as printed in the source language
     english: str
     origin: str      # "glossary" or a department id
-    scope: str = "everywhere"   # or "task-units": not enforced in prose
+    scope: str = "everywhere"   # "task-units": not enforced in prose; "title": only as a whole title
 
 
 def load_glossary(site, diags: Diagnostics) -> list:
@@ -54,30 +56,21 @@ def load_glossary(site, diags: Diagnostics) -> list:
 
 
 def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
-    """Warn where an English entry does not use the glossary form of a term its source uses."""
-    default = site.config.default_language
-    for key in site.order:
-        page = site.pages[(key, lang)]
-        if page.text_status not in (TRANSLATED, PARTIAL):
-            continue
-        origin = site.pages[(key, default)]
-        own = split_entries(page.body_html)[1]
-        for entry_id, source_html in split_entries(origin.body_html)[1].items():
-            if entry_id not in own or any(e.id == entry_id and e.lang for e in page.entries):
+    """Warn where English text does not use the glossary form of a term its source uses:
+    per entry, per paragraph of a page without entries, per title and per table cell."""
+    for unit in translated_units(site, lang):
+        source_text = DOCUMENT_TITLE.sub("", unit.source)
+        english = _fold(unit.text)
+        for term in terms:
+            if term.source not in source_text or term.scope == "task-units" \
+                    or (term.scope == "title" and unit.source != term.source):
                 continue
-            source_text = DOCUMENT_TITLE.sub("", strip_tags(source_html))
-            english = _fold(strip_tags(own[entry_id]))
-            for term in terms:
-                if term.scope != "everywhere" or term.source not in source_text:
-                    continue
-                source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
-                if _fold(term.english) not in english:
-                    entry = next(e for e in page.entries if e.id == entry_id)
-                    what = "a body" if term.origin != "glossary" else "a term"
-                    diags.warning(Location(page.source.file, entry.line, 1),
-                                  f"entry '{entry_id}' names {what} differently from the glossary: "
-                                  f"{term.source} is '{term.english}'",
-                                  f"use '{term.english}', or change the glossary ({_where(term)}) if it is wrong")
+            source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
+            if _fold(term.english) not in english:
+                what = "a body" if term.origin != "glossary" else "a term"
+                diags.warning(unit.where, f"{unit.label} names {what} differently from the glossary: "
+                              f"{term.source} is '{term.english}'",
+                              f"use '{term.english}', or change the glossary ({_where(term)}) if it is wrong")
 
 
 def _fold(text: str) -> str:

@@ -59,6 +59,7 @@ def complete_task_rows(site, diags: Diagnostics) -> None:
 
 
 def _derive(site, lang: str, source_row: dict, row: dict, where: Location, diags: Diagnostics) -> None:
+    row["_written"] = [k for k in row if not k.startswith("_") and k != "no"]   # what the translator wrote
     if LEADERS in source_row and LEADERS not in row:
         names = [site.people.name(name, lang) or name for name in split_names(source_row[LEADERS])]
         row[LEADERS] = ", ".join(names)

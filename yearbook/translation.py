@@ -128,6 +128,84 @@ def entry_coverage(page: Page, origin: Page, entry_id: str) -> Coverage:
     return Coverage(entries=1, entries_done=int(done), chars=chars, chars_done=chars if done else 0)
 
 
+@dataclass
+class Unit:
+    """One piece of translated text beside its source: an entry, a paragraph of a page
+    without entries, a title, a task-table cell, a table row. The checks of
+    translations (glossary, numbers) compare these."""
+
+    where: object      # Location in the translation's file
+    label: str         # "entry 'fire-02'", "paragraph 3", "row 17 (content)" …
+    source: str        # plain text
+    text: str
+
+
+def paragraphs(body: str, first_line: int) -> list:
+    """(line, text) of each paragraph of Markdown without entries (blank-line separated)."""
+    out, block, start = [], [], 0
+    for number, line in enumerate(body.split("\n") + [""], start=first_line):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line.strip())
+        elif block:
+            text = " ".join(block)
+            if not text.startswith((":::", "{#", "<!--")):
+                out.append((start, text))
+            block = []
+    return out
+
+
+def translated_units(site, lang: str) -> list:
+    """Every unit of `lang`'s own text with the source text it translates."""
+    from .diagnostics import Location, relpath
+    config = site.config
+    default = config.default_language
+    units = []
+    for key in site.written():
+        page, origin = site.pages[(key, lang)], site.pages[(key, default)]
+        if not page.translated:
+            continue
+        front = page.source.front
+        units.append(Unit(front.where("title"), "the title", origin.title, page.title))
+        if page.text_status in (TRANSLATED, PARTIAL):
+            own = split_entries(page.body_html)[1]
+            source_chunks = split_entries(origin.body_html)[1]
+            if source_chunks:
+                for entry in page.entries:
+                    if entry.lang is None and entry.id in source_chunks and entry.id in own:
+                        units.append(Unit(Location(page.source.file, entry.line, 1), f"entry '{entry.id}'",
+                                          strip_tags(source_chunks[entry.id]), strip_tags(own[entry.id])))
+            else:
+                mine = paragraphs(page.source.body, page.source.body_line)
+                theirs = paragraphs(origin.source.body, origin.source.body_line)
+                if len(mine) == len(theirs):
+                    for number, ((line, text), (_, source)) in enumerate(zip(mine, theirs), start=1):
+                        units.append(Unit(Location(page.source.file, line, 1), f"paragraph {number}", source, text))
+                else:
+                    units.append(Unit(Location(page.source.file, page.source.body_line, 1), "the text",
+                                      " ".join(t for _, t in theirs), " ".join(t for _, t in mine)))
+        source_rows = {row.get("no"): row for row in site.task_rows.get((key, default)) or []}
+        for row in site.task_rows.get((key, lang)) or []:
+            source_row = source_rows.get(row.get("no"))
+            if source_row is None:
+                continue
+            file = relpath(page.source.folder / f"{page.node.meta['rows']}.{lang}.tsv", config.root)
+            for column in row.get("_written", []):
+                units.append(Unit(Location(file, row["_line"], 1), f"row {row.get('no')} ({column})",
+                                  source_row.get(column, ""), row.get(column, "")))
+    for (folder, ident), table in sorted(site.tables.items(), key=lambda item: (str(item[0][0]), item[0][1])):
+        rows, source_rows = table.rows.get(lang), table.rows.get(default)
+        if not rows or not source_rows:
+            continue
+        file = relpath(folder / f"{ident}.{lang}.tsv", config.root)
+        for number, (row, source_row) in enumerate(zip(rows, source_rows), start=1):
+            cells = [k for k in row if k != "_line"]
+            units.append(Unit(Location(file, row["_line"], 1), f"table {ident} row {number}",
+                              " ".join(source_row.get(k, "") for k in cells), " ".join(row.get(k, "") for k in cells)))
+    return units
+
+
 def pad(text: str, width: int) -> str:
     """Left-justify for a terminal, counting Chinese characters as two columns."""
     used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
