@@ -21,7 +21,7 @@ def test_check_warns_about_stale_translation(site, run):
     assert code == 0
     assert err.startswith("content/2022/gov/data.en.md:4:28: warning: the source changed since this was translated "
                           "(content/2022/gov/data.zh.md)\n  hint: update the translation, then set translation: {source_hash: \"")
-    assert "translations: en 44% translated (7 pages incomplete, 1 stale)" in out
+    assert "translations: en 38% translated (7 pages incomplete, 1 stale)" in out
 
 
 def test_coverage_report_lists_missing_and_stale(site, run):
@@ -31,10 +31,11 @@ def test_coverage_report_lists_missing_and_stale(site, run):
     report = out.split("\n\n", 1)[1]
     lines = report.splitlines()
     assert lines[0] == "Translation coverage of English (en): Chinese characters of the source translated, and entries"
-    assert lines[2].split() == ["whole", "site", "44%", "94/215", "chars", "3/5", "entries"]
+    assert lines[2].split() == ["whole", "site", "38%", "94/250", "chars", "3/5", "entries"]
     assert lines[4].split() == ["gov", "杭州市拱墅区人民政府", "80%", "90/112", "chars", "3/4", "entries"]
     assert "  content/2022/gov/data.en.md: entries data-02" in lines
     assert "  content/2022/summaries/data-bureau.en.md: no file" in lines
+    assert "  content/2022/documents/tasks/rows.en.tsv: 3 row(s) untranslated, from row 1" in lines
     stale = [line for line in lines if line.startswith("  content/2022/gov/data.en.md: translated from 0bad0bad0bad")]
     assert len(stale) == 1
 
@@ -59,7 +60,7 @@ def test_english_naming_a_body_differently_from_the_glossary_is_a_warning(site, 
     code, _, err = run(site, "check", "--strict")
     assert code == 1
     assert err.startswith(
-        "content/2022/gov/meetings.en.md:8:1: warning: entry 'meetings-01' names a body differently from the glossary: "
+        "content/2022/gov/meetings.en.md:9:1: warning: entry 'meetings-01' names a body differently from the glossary: "
         "区政府 is 'People's Government of Hangzhou Gongshu District'\n"
         "  hint: use 'People's Government of Hangzhou Gongshu District', or change the glossary "
         "('district-government' in content/_data/departments.yaml) if it is wrong\n")

@@ -13,6 +13,7 @@ from .config import Config, load_config
 from .data import load_people, load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location
 from .glossary import check_terms, load_glossary
+from .numbers import check_numbers
 from .guide import add_guide_pages
 from .markdown import render_markdown
 from .offline import write_offline_bundle
@@ -22,6 +23,7 @@ from .site import Site, assemble_site, attach_markdown, reading_order, validate_
 from .sitewide import write_sitewide
 from .sources import load_sources
 from .task_rows import complete_task_rows
+from .translation import check_notes
 
 
 @dataclass
@@ -93,6 +95,8 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         complete_task_rows(site, diags)   # after the glossary: collective units take its forms
         for lang in config.language_keys[1:]:
             check_terms(site, terms, lang, diags)
+            check_numbers(site, lang, diags)
+            check_notes(site, lang, diags)
         output.check_output_dir(config, diags)
     report.stop_on_errors()
     with report.step("generate"):

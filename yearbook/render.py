@@ -19,6 +19,7 @@ from .guide import guide_view
 from .indexes import chronology_view, subjects_view
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
+from .provenance import provenance_view
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site, media_url
 from .translation import MISSING, PARTIAL, split_entries, strip_tags
@@ -121,6 +122,7 @@ class Renderer:
         return (view(self, page) if view else {}) | {
             "page": page,
             "meta": page.meta,
+            "provenance": provenance_view(site, page),
             "lang": config.language(lang),
             "title_lang": "" if page.translated else config.language(page.source.lang).code,
             "t": self.strings[lang],

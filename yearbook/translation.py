@@ -14,10 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .diagnostics import Location, relpath
 from .pages import Entry, Page
 
 ENTRY_START = re.compile(r'<h2 id="([a-z0-9-]+)" class="entry">')
 CJK = re.compile(r"[\u3400-\u9fff]")
+
+PROSE_COLUMNS = ("group", "content", "progress")   # task-row cells a translation writes
 
 # text_status values
 SOURCE, TRANSLATED, PARTIAL, MISSING = "source", "translated", "partial", "missing"
@@ -121,6 +124,33 @@ def page_coverage(page: Page, origin: Page, origin_source) -> Coverage:
     return coverage
 
 
+def rows_coverage(site, key: str, lang: str) -> Coverage:
+    """Coverage of a task table's rows: the prose cells (group, content, progress) a
+    translation writes; names of people and bodies are derived and not counted."""
+    default = site.config.default_language
+    source_rows = site.task_rows.get((key, default)) or []
+    if not source_rows:
+        return Coverage()
+    own = {row.get("no"): row for row in site.task_rows.get((key, lang)) or []}
+    coverage = Coverage()
+    untranslated = []
+    for row in source_rows:
+        mine = own.get(row.get("no")) or {}
+        for column in PROSE_COLUMNS:
+            size = len(CJK.findall(row.get(column) or ""))
+            coverage.chars += size
+            if mine.get(column):
+                coverage.chars_done += size
+            elif size:
+                untranslated.append(row.get("no"))
+    if untranslated:
+        node = site.nodes[key]
+        file = relpath(node.sources[default].folder / f"{node.meta['rows']}.{lang}.tsv", site.config.root)
+        rows = list(dict.fromkeys(untranslated))
+        coverage.missing.append((file, f"{len(rows)} row(s) untranslated, from row {rows[0]}"))
+    return coverage
+
+
 def entry_coverage(page: Page, origin: Page, entry_id: str) -> Coverage:
     """Coverage of one entry (articles attribute their parts to different departments)."""
     chars = len(CJK.findall(strip_tags(split_entries(origin.body_html)[1].get(entry_id, ""))))
@@ -158,7 +188,6 @@ def paragraphs(body: str, first_line: int) -> list:
 
 def translated_units(site, lang: str) -> list:
     """Every unit of `lang`'s own text with the source text it translates."""
-    from .diagnostics import Location, relpath
     config = site.config
     default = config.default_language
     units = []
@@ -206,6 +235,21 @@ def translated_units(site, lang: str) -> list:
     return units
 
 
+def check_notes(site, lang: str, diags) -> None:
+    """Editorial notes are per language: a translation states as many as its source."""
+    default = site.config.default_language
+    for key in site.written():
+        page, origin = site.pages[(key, lang)], site.pages[(key, default)]
+        if not page.translated:
+            continue
+        theirs = origin.source.front.data.get("notes") or []
+        mine = page.source.front.data.get("notes") or []
+        if len(theirs) != len(mine):
+            where = page.source.front.where("notes") if mine else Location(page.source.file, 1, 1)
+            diags.warning(where, f"{len(mine)} editorial note(s) here, {len(theirs)} in the source ({origin.source.file})",
+                          "translate each note of the source, in the same order, under notes:")
+
+
 def pad(text: str, width: int) -> str:
     """Left-justify for a terminal, counting Chinese characters as two columns."""
     used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -225,6 +269,7 @@ def coverage_report(site, lang: str) -> str:
     for key in site.written():
         origin = site.pages[(key, default)]
         per_page[key] = page_coverage(site.pages[(key, lang)], origin, origin.source)
+        per_page[key].add(rows_coverage(site, key, lang))
 
     def total(keys) -> Coverage:
         result = Coverage()
@@ -286,5 +331,9 @@ def coverage_summary(site) -> str:
         for key in site.written():
             origin = site.pages[(key, default)]
             cov.add(page_coverage(site.pages[(key, lang)], origin, origin.source))
-        parts.append(f"{lang} {cov.percent()} translated ({len(cov.missing)} pages incomplete, {len(cov.stale)} stale)")
+            cov.add(rows_coverage(site, key, lang))
+        # a task table's rows file belongs to its page (index.LANG.md in the same folder)
+        pages = {file.rsplit("/", 1)[0] if file.endswith(".tsv") else file.removesuffix(f"/index.{lang}.md")
+                 for file, _ in cov.missing}
+        parts.append(f"{lang} {cov.percent()} translated ({len(pages)} pages incomplete, {len(cov.stale)} stale)")
     return "; ".join(parts)
