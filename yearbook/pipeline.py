@@ -23,7 +23,6 @@ from .site import Site, assemble_site, attach_markdown, reading_order, validate_
 from .sitewide import write_sitewide
 from .sources import load_sources
 from .task_rows import complete_task_rows
-from .translation import check_notes
 
 
 @dataclass
@@ -96,7 +95,6 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         for lang in config.language_keys[1:]:
             check_terms(site, terms, lang, diags)
             check_numbers(site, lang, diags)
-            check_notes(site, lang, diags)
         output.check_output_dir(config, diags)
     report.stop_on_errors()
     with report.step("generate"):

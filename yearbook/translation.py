@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .diagnostics import Location, relpath
+from .diagnostics import Diagnostics, Location, relpath
 from .pages import Entry, Page
 
 ENTRY_START = re.compile(r'<h2 id="([a-z0-9-]+)" class="entry">')
@@ -314,6 +314,9 @@ def coverage_report(site, lang: str) -> str:
             label = f"{dept} {record.name.get(default, '') if record else ''}"
             out.append(line(1, label, by_dept[dept]))
     everything = total(site.written())
+    notes = Diagnostics()   # editorial notes are per language: listed here until every one is translated
+    check_notes(site, lang, notes)
+    out += ["", f"editorial notes not translated ({len(notes.warnings)}):"] + [f"  {d.where}: {d.message}" for d in notes.warnings]
     out += ["", f"missing ({len(everything.missing)}):"] + [f"  {file}: {what}" for file, what in sorted(everything.missing)]
     out += ["", f"stale ({len(everything.stale)}):"] + [
         f"  {file}: translated from {old}, the source is now {new}" for file, old, new in sorted(everything.stale)]
