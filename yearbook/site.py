@@ -326,7 +326,9 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
             for index, dept in enumerate((meta or {}).get("departments") or []):
                 registry.check_ref(dept, front.where("entries", entry_id, "departments", index), diags)
         _check_authors(page, entry_ids, diags)
-        translations = [lang for lang in site.config.language_keys if lang != site.config.default_language]
+        # names are checked for the languages this page is translated into (where they are shown romanised)
+        translations = [lang for lang in site.config.language_keys if lang != site.config.default_language
+                        and (lang in node.sources)]
         for index, run in enumerate(page.meta.get("authors") or []):
             for position, name in enumerate(run.get("names") or []):
                 site.people.check(name, front.where("authors", index, "names", position), diags, translations)

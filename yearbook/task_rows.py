@@ -34,10 +34,11 @@ def complete_task_rows(site, diags: Diagnostics) -> None:
         if node.type != "tasks" or not source_rows:
             continue
         folder = node.sources[default].folder
+        translated = [lang for lang in others if (key, lang) in site.task_rows]
         for row in source_rows:
             where = Location(relpath(folder / f"{node.meta['rows']}.{default}.tsv", config.root), row["_line"], 1)
             for name in split_names(row.get(LEADERS)):
-                site.people.check(name, where, diags, others)
+                site.people.check(name, where, diags, translated)
         for lang in others:
             rows = site.task_rows.get((key, lang))
             if rows is None:
