@@ -177,9 +177,11 @@ def test_english_page_shows_english_titles_and_marks_chinese_text(built):
     assert "<h1>Gongshu District Bureau of Data Resources</h1>" in html
     assert '<a href="/en/2022/summaries/data-bureau/">Gongshu District Bureau of Data Resources</a>' in html
     assert '<a href="/en/2022/gov/data/#data-01">General Situation</a>' in html
-    # No English rows: the Chinese text of the tasks is marked as such.
-    rows = re.findall(r'<a href="/en/2022/documents/tasks-2021/#r\d{3}"([^>]*)>', html)
-    assert rows and all(attrs == ' lang="zh-CN"' for attrs in rows)
+    # Rows of a translated table are English; rows of a table without rows.en.tsv are Chinese, marked as such.
+    for folder in (TASKS_2021, TASKS_Q3):
+        rows = re.findall(rf'<a href="/en/2022/documents/{folder.name}/#r\d{{3}}"([^>]*)>', html)
+        expected = "" if (folder / "rows.en.tsv").exists() else ' lang="zh-CN"'
+        assert rows and all(attrs == expected for attrs in rows), folder.name
     assert '<p class="other-name" lang="zh-CN">区数据局</p>' in html
 
 

@@ -11,6 +11,7 @@ def values(*numbers) -> set:
 def test_chinese_multipliers_are_applied():
     assert source_numbers("出动人员1.6万人次,直接财产损失107.71万元") == values(16000, 1077100)
     assert source_numbers("收入160.59亿元,回流数据1800余万条,平台已归集数据17亿条") == values(16059000000, 18000000, 1700000000)
+    assert source_numbers("累计排查4千人次,平侧石4千余米") == values(4000)
     assert translation_numbers("16,000 person-times and 1.0771 million yuan") == values(16000, 1077100)
     assert translation_numbers("16.059 billion yuan, more than 18 million, 1.7 billion records") == \
         values(16059000000, 18000000, 1700000000)

@@ -2,7 +2,7 @@
 
 Every number of a source unit (entry, paragraph, title, task cell, table row)
 must appear in its translation, and the translation must not bring numbers
-the source does not have. Chinese multipliers are applied (1.6万 = 16,000,
+the source does not have. Chinese multipliers are applied (4千 = 4,000, 1.6万 = 16,000,
 160.59亿 = 16.059 billion, 1800余万 = more than 18 million); English month
 names count as their numbers (1-9月 = January–September); Chinese numeral
 words (两会, 十四五, 第一) allow the same figure in the English.
@@ -17,9 +17,9 @@ from .diagnostics import Diagnostics
 from .translation import translated_units
 
 NAMES_WITH_DIGITS = re.compile(r"COVID-19")   # a name, not a figure (新冠肺炎)
-_ZH_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万)?")
+_ZH_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万|千)?")
 _EN_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(?:-|\u2010|\u2011)?\s*(million|billion|thousand)\b)?", re.I)
-_ZH_SCALE = {None: 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
+_ZH_SCALE = {None: 1, "千": 10**3, "万": 10**4, "亿": 10**8, "万亿": 10**12}
 _EN_SCALE = {None: 1, "thousand": 10**3, "million": 10**6, "billion": 10**9}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
