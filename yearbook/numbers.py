@@ -17,7 +17,7 @@ from .diagnostics import Diagnostics
 from .translation import translated_units
 
 NAMES_WITH_DIGITS = re.compile(r"COVID-19")   # a name, not a figure (新冠肺炎)
-_ZH_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万|千)?")
+_ZH_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万|千)?")
 _EN_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(?:-|\u2010|\u2011)?\s*(million|billion|thousand)\b)?", re.I)
 _ZH_SCALE = {None: 1, "千": 10**3, "万": 10**4, "亿": 10**8, "万亿": 10**12}
 _EN_SCALE = {None: 1, "thousand": 10**3, "million": 10**6, "billion": 10**9}
