@@ -68,7 +68,7 @@ def test_failed_build_leaves_previous_site_untouched(site, run):
     assert code == 1
     assert "the previous site is untouched" in err
     assert tree_bytes(site / "public") == before
-    assert not any(p.name.startswith(".public") for p in site.iterdir())
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == [".public.lock"]   # the lock stays, unlocked
 
 
 def test_failed_search_step_leaves_previous_site_untouched(site, run, monkeypatch):

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics, Location, suggest
+from .files import read_text
 from .schema import Bool, Dict, List, Map, Str, validate
 from .yamldoc import parse_yaml
 
@@ -73,11 +74,12 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
     """Read and validate config.yaml; None (with diagnostics) when it is unusable."""
     root = path.parent.resolve()
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         diags.error(Location(name), "config file not found",
                     "run build.py from the project folder, or pass --config PATH")
+        return None
+    text = read_text(path, root, diags)
+    if text is None:
         return None
     doc = parse_yaml(text, name, diags)
     if doc is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .config import Config
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .schema import Dict, Int, List, Map, Str, validate
+from .files import read_text, walk
 from .yamldoc import parse_yaml
 
 REGISTRY_FILE = "_data/departments.yaml"
@@ -88,7 +89,8 @@ def load_registry(config: Config, diags: Diagnostics) -> Registry:
     if not path.exists():
         return registry
     file = relpath(path, config.root)
-    doc = parse_yaml(path.read_text(encoding="utf-8"), file, diags)
+    text = read_text(path, config.root, diags)
+    doc = parse_yaml(text, file, diags) if text is not None else None
     if doc is None:
         return registry
     records = validate(doc.data, List(DEPARTMENT_SCHEMA), doc, diags, name="departments")
@@ -156,7 +158,8 @@ def load_people(config: Config, diags: Diagnostics) -> People:
     people = People(file=relpath(path, config.root))
     if not path.exists():
         return people
-    doc = parse_yaml(path.read_text(encoding="utf-8"), people.file, diags)
+    text = read_text(path, config.root, diags)
+    doc = parse_yaml(text, people.file, diags) if text is not None else None
     if doc is None:
         return people
     for index, record in enumerate(validate(doc.data, List(PERSON_SCHEMA), doc, diags, name="people") or []):
@@ -188,9 +191,10 @@ class Table:
 def load_tables(config: Config, diags: Diagnostics) -> dict:
     """Every ID.table.yaml under content/, keyed by (folder, id)."""
     tables = {}
-    for path in sorted(config.content_dir.rglob("*.table.yaml")):
+    for path in walk(config.content_dir, "*.table.yaml", config.root, diags):
         file = relpath(path, config.root)
-        doc = parse_yaml(path.read_text(encoding="utf-8"), file, diags)
+        text = read_text(path, config.root, diags)
+        doc = parse_yaml(text, file, diags) if text is not None else None
         if doc is None:
             continue
         raw = validate(doc.data, table_schema(config.language_keys), doc, diags)
@@ -206,7 +210,7 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
         for lang in config.language_keys:
             csv_path = path.parent / f"{table_id}.{lang}.tsv"
             if csv_path.exists():
-                table.rows[lang] = read_rows(csv_path, keys, relpath(csv_path, config.root), diags)
+                table.rows[lang] = read_rows(csv_path, keys, config.root, diags)
         default_rows = table.rows.get(config.default_language)
         if default_rows is None:
             diags.error(Location(file), f"table '{table_id}' has no rows file {table_id}.{config.default_language}.tsv",
@@ -224,13 +228,17 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
     return tables
 
 
-def read_rows(path: Path, keys: list | None, file: str, diags: Diagnostics) -> list:
+def read_rows(path: Path, keys: list | None, root: Path, diags: Diagnostics) -> list:
     """Rows of a UTF-8 TSV file as dicts; the header must be exactly `keys` when given.
 
     Tab-separated, no quoting: cells never contain tabs or line breaks, and
     Chinese text is full of commas and ASCII quotes that CSV would mangle.
     """
-    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    file = relpath(path, root)
+    text = read_text(path, root, diags)
+    if text is None:
+        return []
+    lines = text.split("\n")
     header = lines[0].rstrip("\r").split("\t") if lines and lines[0].strip() else None
     if header is None:
         diags.error(Location(file, 1, 1), "the first row must name the columns", "e.g. session<TAB>date<TAB>topics")

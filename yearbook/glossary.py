@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .diagnostics import Diagnostics, Location, relpath
 from .schema import List, Map, Str, validate
 from .translation import translated_units
+from .files import read_text
 from .yamldoc import parse_yaml
 
 GLOSSARY_FILE = "_data/glossary.yaml"
@@ -41,7 +42,8 @@ def load_glossary(site, diags: Diagnostics) -> list:
     terms = []
     path = config.content_dir / GLOSSARY_FILE
     if path.exists():
-        doc = parse_yaml(path.read_text(encoding="utf-8"), relpath(path, config.root), diags)
+        text = read_text(path, config.root, diags)
+        doc = parse_yaml(text, relpath(path, config.root), diags) if text is not None else None
         if doc is not None:
             for record in validate(doc.data, List(TERM), doc, diags, name="glossary") or []:
                 if record and record["zh"] and record["en"]:

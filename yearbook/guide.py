@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from .diagnostics import Diagnostics
+from .files import read_text
 from .site import add_generated_page, generated_key_clash
 from .translation import MISSING, mark_foreign
 
@@ -87,20 +88,22 @@ def guide_path(config, lang: str) -> Path:
     return config.guide.with_name(f"{config.guide.name}.{lang}.md")
 
 
-def guide_files(config) -> dict:
+def guide_files(config, diags: Diagnostics) -> dict:
     """lang → text of the guide files that exist."""
     texts = {}
     for lang in config.language_keys:
         path = guide_path(config, lang)
         if path.is_file():
-            texts[lang] = path.read_text(encoding="utf-8")
+            text = read_text(path, config.root, diags)
+            if text is not None:
+                texts[lang] = text
     return texts
 
 
 def add_guide_pages(site, strings: dict, diags: Diagnostics) -> None:
     """/LANG/guide/ for every language, when there is a guide file (outside the yearbook's tree)."""
     config = site.config
-    texts = guide_files(config)
+    texts = guide_files(config, diags)
     if not texts or generated_key_clash(site, GUIDE_KEY, "editing guide", diags):
         return
     add_generated_page(site, GUIDE_KEY, "guide", "", {lang: strings[lang]["guide_title"] for lang in config.language_keys},

@@ -24,10 +24,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pipeline
+from . import output, pipeline
 from .config import Config
 from .offline import write_offline_bundle
 from .render import Renderer, render_one, template_environment
@@ -119,20 +120,20 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
     """Render the pages `keys` in every language into a scratch folder; when all succeeded,
     rename each page into the output."""
     out = config.output_dir
-    scratch = out.parent / f".{out.name}.pages"
-    shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        with report.step("render"):
-            renderer = Renderer.create(site, strings, state.templates)
-            rendered = [render_one(renderer, (key, lang, str(scratch))) for key in keys for lang in config.language_keys]
-            pipeline.report_template_problems(config, rendered, report.diagnostics)
-        report.stop_on_errors()
-        with report.step("write"):
-            for out_path, _, _ in rendered:
-                target = out / out_path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(scratch / out_path, target)
-            if rendered:
-                write_offline_bundle(out, config.base_path, seen=state.file_digests)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with output.locked(config, report.diagnostics):
+        scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-pages-", dir=out.parent))
+        try:
+            with report.step("render"):
+                renderer = Renderer.create(site, strings, state.templates)
+                rendered = [render_one(renderer, (key, lang, str(scratch))) for key in keys for lang in config.language_keys]
+                pipeline.report_template_problems(config, rendered, report.diagnostics)
+            report.stop_on_errors()
+            with report.step("write"):
+                for out_path, _, _ in rendered:
+                    target = out / out_path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(scratch / out_path, target)
+                if rendered:
+                    write_offline_bundle(out, config.base_path, seen=state.file_digests)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)

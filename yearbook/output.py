@@ -1,17 +1,25 @@
 """Build into a staging folder; swap it into place only when the whole build succeeded.
 
 A failed build deletes its staging folder and leaves the previous site
-byte-for-byte untouched. A marker file tells us a folder is ours, so a
-mistyped output_dir never deletes an editor's files.
+byte-for-byte untouched. One build at a time writes an output folder (a lock
+beside it), each into a staging folder of its own, and the swap is atomic. A
+marker file tells us a folder is ours, so a mistyped output_dir (or a folder
+an editor happened to name .public.staging) is never deleted.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import Config
-from .diagnostics import Diagnostics, Location
+from .diagnostics import BuildFailed, Diagnostics, Location, relpath
+from .files import walk
 from .site import media_path
 
 MARKER = ".yearbook-output"
@@ -31,28 +39,71 @@ def check_output_dir(config: Config, diags: Diagnostics) -> None:
                     "move it away or choose another output_dir; build.py replaces its output folder completely")
 
 
-def new_staging(config: Config) -> Path:
-    """An empty folder beside the output dir (same filesystem, so the swap is a rename)."""
+@contextmanager
+def locked(config: Config, diags: Diagnostics):
+    """Hold the output folder's lock while writing it: a second build (or serve) stops with
+    a clear error instead of sharing folders. The kernel drops the lock when a process dies,
+    so a killed build never leaves a stale lock behind."""
     out = config.output_dir
-    staging = out.parent / f".{out.name}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)  # left over from an interrupted build
-    staging.mkdir(parents=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = out.parent / f".{out.name}.lock"
+    handle = open(lock, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "?"
+            diags.error(Location(config.file), f"another build is writing {out.name}/ (pid {pid})",
+                        "wait for it to finish (or stop it) and build again; the site it writes stays whole")
+            raise BuildFailed(diags) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        recover(config, diags)
+        yield
+    finally:
+        handle.close()   # releases the lock
+
+
+def _ours(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def recover(config: Config, diags: Diagnostics) -> None:
+    """Repair what an interrupted build left (called with the lock held): put back an output
+    folder a killed swap had moved aside, and delete our own staging folders. Folders without
+    our marker are never deleted, whatever their name."""
+    out = config.output_dir
+    previous = out.parent / f".{out.name}.previous"
+    if not out.exists() and _ours(previous):
+        os.rename(previous, out)
+        diags.warning(Location(config.file), f"{out.name}/ was restored from an interrupted build",
+                      "nothing to do: the previous site is back in place")
+    for leftover in sorted(out.parent.glob(f".{out.name}.staging*")) + [previous]:
+        if _ours(leftover):
+            shutil.rmtree(leftover)
+
+
+def new_staging(config: Config) -> Path:
+    """A fresh folder beside the output dir (same filesystem, so the swap is a rename), with a
+    name of its own so that nothing else ever writes into it."""
+    out = config.output_dir
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     (staging / MARKER).write_text("written by build.py; this folder is replaced on every build\n", encoding="utf-8")
     return staging
 
 
-def copy_static(config: Config, staging: Path) -> int:
-    """Copy static/ into the site's /static/; returns the number of files."""
+def copy_static(config: Config, staging: Path, diags: Diagnostics) -> int:
+    """Copy static/ into the site's /static/ (no dot-files, no links out of the project);
+    returns the number of files."""
     count = 0
-    if not config.static_dir.is_dir():
-        return 0
-    for path in sorted(config.static_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            target = staging / "static" / path.relative_to(config.static_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            count += 1
+    for path in walk(config.static_dir, "*", config.root, diags):
+        target = staging / "static" / path.relative_to(config.static_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        count += 1
     return count
 
 
@@ -89,18 +140,56 @@ def link_or_copy(source, target) -> None:
 
 
 def swap_into_place(config: Config, staging: Path) -> None:
-    """Replace the output dir by the staging dir with two renames."""
+    """Replace the output dir by the staging dir in one step: the two folders are exchanged
+    atomically (Linux renameat2), so at every instant the output is the old site or the new
+    one. Where that call does not exist, two renames, and `recover` repairs a kill between them."""
     out = config.output_dir
-    old = out.parent / f".{out.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        os.rename(out, old)
-    os.rename(staging, out)
-    if old.exists():
-        shutil.rmtree(old)
+    if not out.exists():
+        os.rename(staging, out)
+    elif _exchange(staging, out):
+        shutil.rmtree(staging)   # now holds the previous site
+    else:
+        previous = out.parent / f".{out.name}.previous"
+        os.rename(out, previous)
+        os.rename(staging, out)
+        shutil.rmtree(previous)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system cannot (then nothing was changed)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some disk space and build again",
+    errno.EDQUOT: "free some disk space (you are over your quota) and build again",
+    errno.EROFS: "the output folder is on a read-only disk: choose another output_dir or --output",
+    errno.EACCES: "you may not write there: choose another output_dir or --output, or fix its permissions",
+    errno.EPERM: "you may not write there: choose another output_dir or --output, or fix its permissions",
+    errno.EBUSY: "the output folder is in use (a mount point or an open program?): choose another output_dir",
+}
+
+
+def write_failed(config: Config, exc: OSError, diags: Diagnostics) -> None:
+    """One error for a failed write, naming the path (relative to the project where it is inside)."""
+    where = relpath(Path(exc.filename), config.root) if exc.filename else config.output_dir.name
+    hint = _WRITE_HINTS.get(exc.errno, "check the output folder and build again")
+    diags.error(Location(where), f"cannot write the site: {exc.strerror or exc} (errno {exc.errno})",
+                hint + "; the previous site is untouched")
 
 
 def discard(staging: Path | None) -> None:
     if staging is not None and staging.exists():
-        shutil.rmtree(staging)
+        shutil.rmtree(staging, ignore_errors=True)

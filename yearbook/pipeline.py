@@ -124,28 +124,32 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
     diags = report.diagnostics
     staging = None
     try:
-        with report.step("render"):
-            staging = output.new_staging(config)
-            renderer = Renderer.create(site, strings)
-            items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
-            rendered = map_items(render_one, renderer, items, progress=report.on_render)
-            report_template_problems(config, rendered, diags)
-            write_sitewide(renderer, staging)
-        report.stop_on_errors()
-        with report.step("static"):
-            output.copy_static(config, staging)
-            output.copy_media(site, staging)
-        if config.search if with_search is None else with_search:
-            with report.step("search"):
-                report.indexed_pages = search.build_index(staging, diags, config.file)
+        with output.locked(config, diags):
+            with report.step("render"):
+                staging = output.new_staging(config)
+                renderer = Renderer.create(site, strings)
+                items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
+                rendered = map_items(render_one, renderer, items, progress=report.on_render)
+                report_template_problems(config, rendered, diags)
+                write_sitewide(renderer, staging)
             report.stop_on_errors()
-        elif keep_index:
-            output.carry_over_index(config, staging)
-        with report.step("offline"):
-            write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
-        with report.step("swap"):
-            output.swap_into_place(config, staging)
-            staging = None
+            with report.step("static"):
+                output.copy_static(config, staging, diags)
+                output.copy_media(site, staging)
+            if config.search if with_search is None else with_search:
+                with report.step("search"):
+                    report.indexed_pages = search.build_index(staging, diags, config.file)
+                report.stop_on_errors()
+            elif keep_index:
+                output.carry_over_index(config, staging)
+            with report.step("offline"):   # after search: the offline list names the index files
+                write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
+            with report.step("swap"):
+                output.swap_into_place(config, staging)
+                staging = None
+    except OSError as exc:   # disk full, read-only or busy output: the previous site stays
+        output.write_failed(config, exc, diags)
+        raise BuildFailed(diags) from None
     finally:
         output.discard(staging)  # only reached with a staging dir when a step failed
     for lang in config.language_keys:

@@ -23,6 +23,7 @@ from .provenance import provenance_view
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site, media_url
 from .translation import MISSING, PARTIAL, split_entries, strip_tags
+from .files import read_text
 from .yamldoc import parse_yaml
 
 STRINGS_DIR = "i18n"
@@ -58,7 +59,8 @@ def load_strings(site: Site, diags: Diagnostics) -> dict:
         if not path.exists():
             diags.error(Location(file), f"UI strings for '{lang}' are missing", f"add {file} (copy the {config.default_language} file and translate it)")
             continue
-        doc = parse_yaml(path.read_text(encoding="utf-8"), file, diags)
+        text = read_text(path, config.root, diags)
+        doc = parse_yaml(text, file, diags) if text is not None else None
         if doc is not None:
             strings[lang] = (doc.data or {}, doc)
     reference = set().union(*(set(data) for data, _ in strings.values())) if strings else set()

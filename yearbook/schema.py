@@ -7,7 +7,6 @@ defaults, and returns the cleaned value.
 """
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, suggest
@@ -70,7 +69,8 @@ def validate(value, schema: Field, doc: YamlDoc, diags: Diagnostics, path: tuple
     if kind == "str":
         if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
             return _wrong_type(value, schema, doc, diags, path, label)
-        text = value.isoformat() if isinstance(value, (_dt.date, _dt.datetime)) else str(value)
+        # Numbers and dates as written (1.10 is not 1.1; 2022-10-25 16:02:44 keeps its space).
+        text = value if isinstance(value, str) else doc.written.get(path, str(value))
         if schema.choices and text not in schema.choices:
             hint = suggest(text, schema.choices) or f"use one of: {', '.join(schema.choices)}"
             diags.error(doc.where(*path), f"'{label}' must be one of {', '.join(schema.choices)}, not '{text}'", hint)
@@ -131,7 +131,5 @@ def _wrong_type(value, schema, doc, diags, path, label):
         hint = "write true or false, without quotes"
     elif schema.kind == "int":
         hint = f"write a whole number without quotes ({schema.doc})" if schema.doc else "write a whole number without quotes"
-    elif schema.kind == "str" and isinstance(value, int):
-        hint = "YAML reads 16:02:44 as a number: put the value in quotes"
     diags.error(doc.where(*path), f"'{label}' must be {schema.describe()}, got {shown}", hint)
     return schema.default() if callable(schema.default) else schema.default

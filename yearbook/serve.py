@@ -215,9 +215,7 @@ class DevSite:
         self.with_search = with_search
         self.errors: dict | None = None  # what the overlay shows while the last build failed
         self.warnings = ""
-        self.scratch = config.output_dir.parent / f".{config.output_dir.name}.serve"
-        shutil.rmtree(self.scratch, ignore_errors=True)  # left over from a killed session
-        self.scratch.mkdir(parents=True)
+        self.scratch = new_scratch(config.output_dir)
         self.indexer = SearchIndexer(self.scratch, self)
         self.state = incremental.BuildState()  # what a rebuild compares with to render only what changed
         # Fixed for the session: a config.yaml that moves these folders needs a restart.
@@ -299,13 +297,19 @@ class DevSite:
         if not out.is_dir():
             shutil.rmtree(index, ignore_errors=True)
             return
-        target, trash = out / "pagefind", self.scratch / "trash-pagefind"
-        shutil.rmtree(trash, ignore_errors=True)
-        if target.exists():
-            os.rename(target, trash)
-        os.rename(index, target)
-        write_offline_bundle(out, config.base_path)  # now lists the new index, as `build` would
-        shutil.rmtree(trash, ignore_errors=True)
+        diags = Diagnostics()
+        try:
+            with output.locked(config, diags):   # a `build` in another terminal may be writing
+                target, trash = out / "pagefind", self.scratch / "trash-pagefind"
+                shutil.rmtree(trash, ignore_errors=True)
+                if target.exists():
+                    os.rename(target, trash)
+                os.rename(index, target)
+                write_offline_bundle(out, config.base_path)  # now lists the new index, as `build` would
+                shutil.rmtree(trash, ignore_errors=True)
+        except BuildFailed:
+            say(f"search index not updated: {diags.errors[0].message}", sys.stderr)
+            return
         say(f"{time.strftime('%H:%M:%S')} search index updated: {pages} pages in {seconds:.2f}s")
 
     def close(self) -> None:
@@ -342,6 +346,29 @@ class DevSite:
             snippet = OVERLAY.replace("__REPORT__", report).encode("utf-8")
             body = body.replace(b"</head>", snippet + b"</head>", 1) if b"</head>" in body else body + snippet
         return _respond(start_response, status, kind, body)
+
+
+def new_scratch(out: Path) -> Path:
+    """A work folder of this session beside the output (hard links need the same disk);
+    folders of sessions that were killed (their process is gone) are removed."""
+    for old in out.parent.glob(f".{out.name}.serve-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    scratch = out.parent / f".{out.name}.serve-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    return scratch
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def _respond(start_response, status: str, kind: str, body: bytes, extra=()):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config import Config
 from .data import People, Registry, read_rows
+from .files import is_dot
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .markdown import MarkdownResult
 from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
@@ -411,6 +412,9 @@ def _check_directives(site: Site, page: Page, result: MarkdownResult, entry_ids:
         if image and not (page.source.folder / image).is_file():
             diags.error(front.where("figures", index, "image"), f"image file '{image}' does not exist",
                         "put the file beside this page, or remove 'image' to show the caption alone")
+        elif image and is_dot(Path(image)):
+            diags.error(front.where("figures", index, "image"), f"image file '{image}' is hidden (its name starts with '.')",
+                        "rename the photo without the leading '.'; hidden files are never published")
         elif image and site.config.content_dir.resolve() not in (page.source.folder / image).resolve().parents:
             diags.error(front.where("figures", index, "image"), f"image file '{image}' is outside the content folder",
                         "put the photo beside this page (or in a folder under content/) and name it from there")
@@ -454,7 +458,7 @@ def _load_task_rows(site: Site, node: Node, diags: Diagnostics) -> None:
                             "add the TSV beside this page; its first row names the columns")
             continue
         file = relpath(path, site.config.root)
-        rows = read_rows(path, keys, file, diags)
+        rows = read_rows(path, keys, site.config.root, diags)
         site.task_rows[(node.key, lang)] = rows
         if lang != default:
             continue

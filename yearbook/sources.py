@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import Config
 from .diagnostics import Diagnostics, Location, relpath, suggest
+from .files import decode, walk
 from .yamldoc import YamlDoc, parse_yaml
 
 _NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
@@ -54,7 +55,7 @@ def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
         diags.error(Location(config.file), f"content folder '{relpath(content, config.root)}' does not exist",
                     "create it, or set content_dir in config.yaml")
         return sources
-    for path in sorted(content.rglob("*.md")):
+    for path in walk(content, "*.md", config.root, diags):
         rel = path.relative_to(content)
         if is_hidden(rel):
             continue
@@ -70,9 +71,8 @@ def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
                         suggest(lang, config.language_keys) or f"use one of: {', '.join(config.language_keys)}")
             continue
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig", errors="replace")
-        if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
-            diags.error(Location(file, 1, 1), "the file is not valid UTF-8", "save it as UTF-8 (GB18030 drafts: use build.py import)")
+        text = decode(raw, file, diags)
+        if text is None:
             continue
         split = split_front_matter(text, file, diags)
         if split is None:

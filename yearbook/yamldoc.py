@@ -13,9 +13,29 @@ import yaml
 
 from .diagnostics import Diagnostics, Location
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: ~6x faster
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: ~6x faster
 
-Path_ = tuple  # a key path such as ("authors", 0, "from")
+
+class Loader(_Base):
+    """Safe YAML without YAML 1.1's surprises: 1:30 is not the number 90 (sexagesimal) and an
+    impossible date such as 2021-13-45 is not a crash; both stay the text as written, so a
+    string field shows them as typed and a number field reports them."""
+
+
+def _as_written_unless(constructor, *, rejected: str = ""):
+    def construct(loader, node):
+        if rejected and rejected in node.value:
+            return node.value
+        try:
+            return constructor(loader, node)
+        except ValueError:
+            return node.value
+    return construct
+
+
+Loader.add_constructor("tag:yaml.org,2002:int", _as_written_unless(_Base.construct_yaml_int, rejected=":"))
+Loader.add_constructor("tag:yaml.org,2002:float", _as_written_unless(_Base.construct_yaml_float, rejected=":"))
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written_unless(_Base.construct_yaml_timestamp))
 
 
 @dataclass
@@ -26,6 +46,8 @@ class YamlDoc:
     file: str
     value_marks: dict = field(default_factory=dict)
     key_marks: dict = field(default_factory=dict)
+    written: dict = field(default_factory=dict)   # path → text as written, for scalars YAML read as not a string
+    source: str = ""                                # the YAML text (to find an alias again)
 
     def where(self, *path, key: bool = False) -> Location:
         """Location of the value (or key) at `path`, else of its nearest parent."""
@@ -84,18 +106,52 @@ def parse_yaml(text: str, file: str, diags: Diagnostics, first_line: int = 1) ->
         return None
     finally:
         loader.dispose()
-    doc = YamlDoc(data, file)
-    _record_marks(node, (), doc, first_line - 1)
+    doc = YamlDoc(data, file, source=text)
+    before = len(diags.errors)
+    try:
+        _record_marks(node, (), doc, first_line - 1, diags, set())
+    except _Stop:
+        return None
+    if len(diags.errors) > before:
+        return None
     return doc
 
 
-def _record_marks(node, path, doc: YamlDoc, offset: int) -> None:
+def _record_marks(node, path, doc: YamlDoc, offset: int, diags: Diagnostics, seen: set) -> None:
+    """Positions of every value and key; refuse aliases and duplicate keys on the way."""
+    if id(node) in seen:   # the same node twice: an alias (*name) of an anchor (&name)
+        line, col = _first_alias(doc, offset)
+        diags.error(Location(doc.file, line, col), "YAML aliases (*name) are not allowed",
+                    "write the value out in full; an alias can repeat a value millions of times")
+        raise _Stop
+    seen.add(id(node))
     doc.value_marks[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:str":
+        doc.written[path] = node.value
     if isinstance(node, yaml.MappingNode):
+        keys: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            doc.key_marks[path + (key,)] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            _record_marks(value_node, path + (key,), doc, offset)
+            mark = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            if key in keys:
+                diags.error(Location(doc.file, *mark), f"duplicate key '{key}' (first on line {keys[key]})",
+                            "keep one of them: YAML would silently use only the last")
+                continue
+            keys[key] = mark[0]
+            doc.key_marks[path + (key,)] = mark
+            _record_marks(value_node, path + (key,), doc, offset, diags, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_marks(item, path + (index,), doc, offset)
+            _record_marks(item, path + (index,), doc, offset, diags, seen)
+
+
+class _Stop(Exception):
+    """An alias was found: the rest of the document may be exponentially large."""
+
+
+def _first_alias(doc: YamlDoc, offset: int) -> tuple:
+    """Line and column of the first alias, found again from the events (rare path)."""
+    for event in yaml.parse(doc.source, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1 + offset, event.start_mark.column + 1
+    return offset + 1, 1

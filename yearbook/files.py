@@ -1,0 +1,95 @@
+"""Reading the project's own files: one policy for what may be read and published.
+
+Everything the build reads or copies goes through here, so the rules hold
+everywhere (content, data, tables, static files, photos, config, UI strings):
+
+- nothing outside the project tree: a symbolic link is followed only when its
+  target is inside the project folder (a link to /etc/passwd is refused, with
+  its path, and its contents are never read or printed);
+- no dot-files or dot-folders (.git/, .env, editor swap files) are read from
+  content/ or copied from static/;
+- text is UTF-8 (a byte-order mark is allowed); anything else is one error at
+  the line and column of the first bad byte, with how to save it as UTF-8.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from .diagnostics import Diagnostics, Location, relpath
+
+NOT_UTF8_HINT = ("save the file as UTF-8: in Excel 'CSV UTF-8' (then rename to .tsv), in an editor "
+                 "'Save with encoding: UTF-8'")
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when `path`, links resolved, is `root` or below it."""
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):   # RuntimeError: a link loop
+        return False
+
+
+def is_dot(rel: Path) -> bool:
+    """A dot-file or a file inside a dot-folder (.git/, .env, .DS_Store)."""
+    return any(part.startswith(".") and part not in (".", "..") for part in rel.parts)
+
+
+def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Path]:
+    """Files under `folder` matching `pattern`, in sorted order: dot-files and dot-folders
+    skipped, links leading outside the project refused with a warning naming them."""
+    found = []
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob(pattern)):
+        rel = path.relative_to(folder)
+        if is_dot(rel):
+            continue
+        if not inside(path, root):
+            diags.warning(Location(relpath(path, root)), "not read: this is a link to a file outside the project folder",
+                          "copy the file into the project instead of linking to it; nothing outside the project "
+                          "is ever read or published")
+            continue
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
+    """UTF-8 text of `raw` (byte-order mark dropped), or None with an error at the first bad byte."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        diags.error(Location(file, 1, 1), "the file is UTF-16, not UTF-8", NOT_UTF8_HINT)
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)
+        before = raw[:offset]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        diags.error(Location(file, line, col), f"the file is not UTF-8 (byte 0x{raw[offset]:02x} here; "
+                    "GB18030 or another legacy encoding?)", NOT_UTF8_HINT)
+        return None
+    if "\x00" in text:
+        before = text[:text.index("\x00")]
+        diags.error(Location(file, before.count("\n") + 1, len(before) - before.rfind("\n")),
+                    "the file contains a NUL character (a binary or damaged file?)",
+                    "delete the invisible character at this position, or save the file again as UTF-8 text")
+        return None
+    return text
+
+
+def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
+    """The UTF-8 text of a project file, or None with an error (outside the tree, unreadable, not UTF-8)."""
+    file = relpath(path, root)
+    if not inside(path, root):
+        diags.error(Location(file), "not read: this is a link to a file outside the project folder",
+                    "copy the file into the project instead of linking to it")
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diags.error(Location(file), f"cannot read the file: {exc.strerror}", "check that it exists and is readable")
+        return None
+    return decode(raw, file, diags)
