@@ -342,3 +342,43 @@ def test_search_is_reindexed_after_the_reload_and_the_site_matches_build(site, s
     subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--quiet", "--output", str(built)],
                    cwd=site, check=True, timeout=60)
     assert tree_bytes(site / "public") == tree_bytes(built)
+
+
+def _raw_get(port: int, path: str, headers: dict) -> str:
+    """The status line of a GET sent as written (urllib would fix up Host and the path)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        lines = [f"GET {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items()), "Connection: close", "", ""]
+        sock.sendall("\r\n".join(lines).encode("latin-1"))
+        return sock.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+
+
+def test_preview_answers_only_its_own_host_names_and_origins(site, start):
+    server = start(site, "--no-search")
+    host = f"127.0.0.1:{server.port}"
+    assert _raw_get(server.port, "/zh/", {"Host": host}) == "HTTP/1.1 200 OK"
+    assert _raw_get(server.port, "/zh/", {"Host": f"localhost:{server.port}"}) == "HTTP/1.1 200 OK"
+    # DNS rebinding: a page on evil.example.com resolving to 127.0.0.1 must not read the preview.
+    for path in ("/zh/", "/livereload.js", "/forcereload"):
+        assert _raw_get(server.port, path, {"Host": "evil.example.com"}).startswith("HTTP/1.1 400"), path
+    assert _raw_get(server.port, "/%00", {"Host": host}) == "HTTP/1.1 400 Bad Request"
+    upgrade = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    assert _raw_get(server.port, "/livereload", {**upgrade, "Origin": "http://evil.example.com"}).startswith("HTTP/1.1 403")
+    # A client of our own origin connects; a frame that is not livereload's JSON is ignored, no traceback.
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    async def talk():
+        request = f"ws://{host}/livereload"
+        from tornado.httpclient import HTTPRequest
+        conn = await websocket_connect(HTTPRequest(request, headers={"Origin": f"http://{host}"}))
+        await conn.write_message("this is not JSON")
+        await conn.write_message('{"command": "hello"}')
+        answer = await asyncio.wait_for(conn.read_message(), 10)
+        conn.close()
+        return answer
+
+    assert '"command": "hello"' in asyncio.run(talk())
+    time.sleep(0.2)
+    assert "Traceback" not in "".join(server.err)

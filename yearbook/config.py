@@ -70,6 +70,13 @@ class Config:
         return tuple(lang.key for lang in self.languages)
 
 
+STRINGS_DIR = "i18n"   # UI strings: TEMPLATES/i18n/LANG.yaml
+
+
+def strings_file(templates_dir: Path, lang: str) -> Path:
+    return templates_dir / STRINGS_DIR / f"{lang}.yaml"
+
+
 def load_config(path: Path, diags: Diagnostics) -> Config | None:
     """Read and validate config.yaml; None (with diagnostics) when it is unusable."""
     root = path.parent.resolve()
@@ -102,6 +109,12 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
             diags.error(doc.where("languages", key, "prefix"), f"prefix '{lang['prefix']}' is used by '{prefixes[lang['prefix']]}' too",
                         "give every language its own URL prefix")
         prefixes[lang["prefix"]] = key
+    for key in languages:   # before anything names this language: its missing strings would explain them all
+        strings = strings_file(root / (raw["templates_dir"] or "templates"), key)
+        if not strings.is_file():
+            diags.error(doc.where("languages", key, key=True), f"language '{key}' has no UI strings file "
+                        f"{strings.relative_to(root).as_posix() if root in strings.parents else strings}",
+                        f"copy {STRINGS_DIR}/{default}.yaml of the templates folder to {key}.yaml and translate it")
     for field_name in ("title",):
         for key in languages:
             if key not in (raw[field_name] or {}):

@@ -95,8 +95,8 @@ def load_registry(config: Config, diags: Diagnostics) -> Registry:
         return registry
     records = validate(doc.data, List(DEPARTMENT_SCHEMA), doc, diags, name="departments")
     for index, record in enumerate(records or []):
-        if not record or not record.get("id"):
-            continue
+        if not record or not record.get("id") or not record.get("name"):
+            continue   # reported by the schema
         where = doc.where(index, "id")
         dept_id = record["id"]
         if not re.match(ID_PATTERN, dept_id):
@@ -193,6 +193,7 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
     tables = {}
     for path in walk(config.content_dir, "*.table.yaml", config.root, diags):
         file = relpath(path, config.root)
+        errors_before = len(diags.errors)
         text = read_text(path, config.root, diags)
         doc = parse_yaml(text, file, diags) if text is not None else None
         if doc is None:
@@ -201,7 +202,10 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
         table_id = path.name[: -len(".table.yaml")]
         table = Table(table_id, path.parent, file, raw["number"], raw["title"] or {}, raw["columns"] or [],
                       raw["parts"], raw["source"], raw["notes"], {}, raw["chronology"])
+        tables[(path.parent, table_id)] = table
         keys = [c["key"] for c in table.columns if c]
+        if None in keys or len(diags.errors) > errors_before:
+            continue   # the definition is broken (reported): its rows cannot be checked against it
         for role, column in (table.chronology or {}).items():
             if column is not None and column not in keys:
                 diags.error(doc.where("chronology", role), f"chronology {role} column '{column}' is not a column of this table",
@@ -211,6 +215,8 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
             csv_path = path.parent / f"{table_id}.{lang}.tsv"
             if csv_path.exists():
                 table.rows[lang] = read_rows(csv_path, keys, config.root, diags)
+        if len(diags.errors) > errors_before:
+            continue   # a rows file could not be read: counting its rows would only repeat that
         default_rows = table.rows.get(config.default_language)
         if default_rows is None:
             diags.error(Location(file), f"table '{table_id}' has no rows file {table_id}.{config.default_language}.tsv",
@@ -224,7 +230,6 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
                 diags.error(Location(relpath(path.parent / f"{table_id}.{lang}.tsv", config.root)),
                             f"{len(rows)} rows, but the {config.default_language} table has {len(default_rows)}",
                             "a translation has the same rows in the same order")
-        tables[(path.parent, table_id)] = table
     return tables
 
 

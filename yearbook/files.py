@@ -18,8 +18,10 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics, Location, relpath
 
-NOT_UTF8_HINT = ("save the file as UTF-8: in Excel 'CSV UTF-8' (then rename to .tsv), in an editor "
-                 "'Save with encoding: UTF-8'")
+def _not_utf8_hint(file: str) -> str:
+    if file.endswith((".tsv", ".csv")):
+        return "save it as UTF-8: in Excel 'CSV UTF-8' (then rename to .tsv), in an editor 'Save with encoding: UTF-8'"
+    return "save it as UTF-8 (in your editor: 'Save with encoding: UTF-8')"
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -59,17 +61,17 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
 def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
     """UTF-8 text of `raw` (byte-order mark dropped), or None with an error at the first bad byte."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        diags.error(Location(file, 1, 1), "the file is UTF-16, not UTF-8", NOT_UTF8_HINT)
+        diags.error(Location(file, 1, 1), "the file is UTF-16, not UTF-8", _not_utf8_hint(file))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        offset = exc.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)
-        before = raw[:offset]
+        body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw   # exc.start counts from here
+        before = body[:exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        diags.error(Location(file, line, col), f"the file is not UTF-8 (byte 0x{raw[offset]:02x} here; "
-                    "GB18030 or another legacy encoding?)", NOT_UTF8_HINT)
+        diags.error(Location(file, line, col), f"the file is not UTF-8 (byte 0x{body[exc.start]:02x} here; "
+                    "GB18030 or another legacy encoding?)", _not_utf8_hint(file))
         return None
     if "\x00" in text:
         before = text[:text.index("\x00")]

@@ -139,6 +139,9 @@ def directives(md: MarkdownIt) -> None:
                        f'<!--yb:{tokens[idx].meta["kind"]}:{tokens[idx].meta["id"]}-->\n')
 
 
+UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file):", re.I)   # markdown-it refuses these
+
+
 def internal_links(md: MarkdownIt) -> None:
     """Relative links to other .md files become `yb://KEY#fragment`, resolved when rendering."""
 
@@ -149,7 +152,14 @@ def internal_links(md: MarkdownIt) -> None:
             if block_token.type != "inline":
                 continue
             line = block_token.map[0] + 1 if block_token.map else 0
+            for match in UNSAFE_LINK.finditer(block_token.content):
+                state.env["problems"].append((
+                    "warning", line + block_token.content.count("\n", 0, match.start()), 1,
+                    f"a '{match.group(1).lower()}:' link is not allowed and is shown as text",
+                    "link to a page (NAME.md) or to a web address (https://…)"))
             for child in block_token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1   # the link's own line, not the paragraph's first
                 if child.type != "link_open":
                     continue
                 href = child.attrGet("href") or ""
@@ -160,6 +170,9 @@ def internal_links(md: MarkdownIt) -> None:
                     state.env["links"].append((None, fragment, line))
                     continue
                 if not path.endswith(".md"):
+                    state.env["problems"].append((
+                        "warning", line, 1, f"link to '{href}' is not a page of the yearbook and is not checked",
+                        "link to a page file (NAME.md, resolved and checked) or to a full address (https://…)"))
                     continue
                 target = posixpath.normpath(posixpath.join(folder, path))
                 target = re.sub(r"\.[a-z]{2}(-[A-Za-z]+)?\.md$|\.md$", "", target)

@@ -28,11 +28,18 @@ MARKER = ".yearbook-output"
 def check_output_dir(config: Config, diags: Diagnostics) -> None:
     """Refuse an output_dir that holds sources or files build.py did not write."""
     out = config.output_dir.resolve()
-    for protected in (config.root, config.content_dir, config.templates_dir, config.static_dir):
+    inputs = (config.content_dir, config.templates_dir, config.static_dir, config.guide.parent)
+    for protected in (config.root, *inputs):
         protected = protected.resolve()
         if out == protected or out in protected.parents:
             diags.error(Location(config.file), f"output_dir '{config.output_dir.name}' would overwrite {protected.name}/",
                         "set output_dir to a folder of its own, e.g. public")
+            return
+    for protected in inputs:   # inside an input folder, every build would read (and copy) the last one
+        protected = protected.resolve()
+        if protected != config.root.resolve() and protected in out.parents:
+            diags.error(Location(config.file), f"output_dir '{relpath(out, config.root)}' is inside the input folder "
+                        f"{relpath(protected, config.root)}/", "set output_dir to a folder of its own, e.g. public")
             return
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         diags.error(Location(config.file), f"output_dir '{out.name}' exists and was not written by build.py",

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .departments import department_key, department_view, directory_view, task_table_view
+from .config import strings_file
 from .diagnostics import Diagnostics, Location, relpath
 from .guide import guide_view
 from .indexes import chronology_view, subjects_view
@@ -26,7 +27,6 @@ from .translation import MISSING, PARTIAL, split_entries, strip_tags
 from .files import read_text
 from .yamldoc import parse_yaml
 
-STRINGS_DIR = "i18n"
 PLACEHOLDER = re.compile(r"<!--yb:(table|figure):([a-z0-9-]+)-->\n?")
 SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"]*)"')
 
@@ -54,7 +54,7 @@ def load_strings(site: Site, diags: Diagnostics) -> dict:
     config = site.config
     strings = {}
     for lang in config.language_keys:
-        path = config.templates_dir / STRINGS_DIR / f"{lang}.yaml"
+        path = strings_file(config.templates_dir, lang)
         file = relpath(path, config.root)
         if not path.exists():
             diags.error(Location(file), f"UI strings for '{lang}' are missing", f"add {file} (copy the {config.default_language} file and translate it)")

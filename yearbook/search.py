@@ -41,15 +41,20 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
         diags.error(Location(config_file), f"Pagefind failed (exit {result.returncode}): {(result.stderr or result.stdout).strip()[-500:]}",
                     "run again with --no-search to build without search, and report the message")
         return 0
-    _sort_entry_file(staging / "pagefind" / "pagefind-entry.json")
+    entry = staging / "pagefind" / "pagefind-entry.json"
+    try:
+        _sort_entry_file(entry)
+    except (ValueError, OSError) as exc:   # Pagefind exited 0 but wrote no whole index (e.g. the disk filled up)
+        diags.error(Location(config_file), f"Pagefind wrote an incomplete search index ({entry.name}: {exc})",
+                    "check the free disk space and build again; --no-search builds without search")
+        return 0
     return sum(1 for _ in (staging / "pagefind").glob("fragment/*"))
 
 
 def _sort_entry_file(path: Path) -> None:
     """Pagefind writes its language map in hash order; sort it so builds are byte-identical."""
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
 # --- What the pages carry for search -------------------------------------------

@@ -40,6 +40,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.web import HTTPError
 
 from . import incremental, output, pipeline, search
 from .guide import guide_path
@@ -115,6 +116,8 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
         site.first_build()
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{config.base_path}"
         watched = ", ".join(relpath(p, config.root) + ("/" if p.is_dir() else "") for p in site.watched)
+        site.allowed_hosts = allowed_hosts(host)
+        site.reloader = guard_livereload(site.allowed_hosts)
         server = Server(app=site.app, watcher=SourceWatcher())
         for path in site.watched:
             server.watch(str(path), site.rebuild)  # the same callback for every path: one build per burst
@@ -141,6 +144,53 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
         site.close()
     say("stopped.")
     return 0
+
+
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def allowed_hosts(host: str) -> frozenset | None:
+    """Host names a request may name: this computer's, and the --host given. None (any) when
+    the preview is shared on the network (--host 0.0.0.0), where readers use the machine's address.
+    Other names are refused so that a web page cannot reach the preview by DNS rebinding."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    return frozenset((*LOCAL_NAMES, host.strip("[]").lower()))
+
+
+def host_name(value: str) -> str:
+    """'127.0.0.1:8000' → '127.0.0.1'; '[::1]:8000' → '::1'; 'http://localhost:8000' → 'localhost'."""
+    value = value.split("://", 1)[-1].split("/", 1)[0].lower()
+    if value.startswith("["):
+        return value[1:value.find("]")]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def guard_livereload(allowed) -> type:
+    """livereload's own routes (/livereload, /livereload.js, /forcereload) answer any Host and
+    any Origin, and log a traceback for a frame that is not JSON: give them the preview's rules."""
+    import livereload.server as server_module   # its application() looks the handlers up here
+
+    class Guard:
+        def prepare(self):
+            if allowed is not None and host_name(self.request.host or "") not in allowed:
+                raise HTTPError(400, "unknown host")
+            return super().prepare()
+
+    class GuardedLiveReload(Guard, LiveReloadHandler):
+        def check_origin(self, origin):
+            return allowed is None or host_name(origin) in allowed
+
+        def on_message(self, message):
+            try:
+                return super().on_message(message)
+            except (ValueError, TypeError, AttributeError):   # not livereload's JSON: ignore it
+                return None
+
+    server_module.LiveReloadHandler = GuardedLiveReload
+    server_module.ForceReloadHandler = type("GuardedForceReload", (Guard, server_module.ForceReloadHandler), {})
+    server_module.LiveReloadJSHandler = type("GuardedLiveReloadJS", (Guard, server_module.LiveReloadJSHandler), {})
+    return GuardedLiveReload
 
 
 def _stop(signum, frame):
@@ -237,7 +287,7 @@ class DevSite:
         report, seconds = self._build(with_search=False, changed=changed)
         stamp = time.strftime("%H:%M:%S")
         if not self._record(report):
-            LiveReloadHandler.reload_waiters("*")
+            self.reloader.reload_waiters("*")
             return
         names = [relpath(Path(p), self.config.root) for p in changed]
         what = names[0] if len(names) == 1 else f"{len(names)} files changed"
@@ -246,7 +296,7 @@ class DevSite:
         scope = "all pages" if rendered is None else f"{len(rendered)} page{'s' if len(rendered) != 1 else ''}"
         say(f"{stamp} rebuilt {scope} in {seconds:.2f}s ({what})" + (f", {warnings} warning(s)" if warnings else ""))
         css_only = names and all(n.endswith(".css") for n in names)
-        LiveReloadHandler.reload_waiters(Path(names[0]).name if css_only else "*")  # CSS alone: no page reload
+        self.reloader.reload_waiters(Path(names[0]).name if css_only else "*")  # CSS alone: no page reload
         if self.search_wanted():
             self.indexer.request(self.config)
 
@@ -315,9 +365,17 @@ class DevSite:
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
+    allowed_hosts: frozenset | None = None   # set by serve(): None answers any Host
+    reloader: type = LiveReloadHandler       # the class whose waiters are the open pages (serve() sets it)
+
     def app(self, environ, start_response):
         """WSGI: the output folder as a static host would serve it, plus the overlay while a build fails."""
+        if self.allowed_hosts is not None and host_name(environ.get("HTTP_HOST", "")) not in self.allowed_hosts:
+            return _respond(start_response, "400 Bad Request", "text/plain; charset=utf-8",
+                            b"Unknown host: this preview answers only to the names it listens on.")
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        if "\x00" in path or "\ufffd" in path:
+            return _respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", b"Bad path.")
         base = self.config.base_path
         out = self.config.output_dir.resolve()
         if path == "/sw.js" or path == base + "sw.js":

@@ -235,6 +235,10 @@ def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:
         node = site.nodes[key]
         if node.type == "volume":
             node.volume = key
+            if node.parent is not None and site.nodes[node.parent].type != "home":
+                diags.error(node.sources[site.config.default_language].front.where("type"),
+                            f"a volume inside '{node.parent}': volumes are folders directly under content/",
+                            f"move the folder to content/{key.rsplit('/', 1)[-1]}/, or give this page another type")
             meta = node.meta
             if meta["coverage_year"] > meta["edition_year"]:
                 diags.warning(node.sources[site.config.default_language].front.where("coverage_year"),
@@ -299,6 +303,7 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
     default = site.config.default_language
     seen_ids: dict = {}          # (volume, id) → Location
     table_numbers: dict = {}     # (volume, number) → Location
+    summaries: dict = {}         # (volume, department) → Location
     for key in site.order:
         node = site.nodes[key]
         page = site.pages[(key, default)]
@@ -309,6 +314,10 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
             registry.check_ref(dept, front.where("departments", index), diags)
         if node.type == "summary":
             registry.check_ref(node.meta["department"], front.where("department"), diags)
+            first = summaries.setdefault((node.volume, node.meta["department"]), front.where("department"))
+            if first != front.where("department"):
+                diags.error(front.where("department"), f"a second summary of '{node.meta['department']}' in this volume",
+                            "one year-end summary per department and volume: merge the two files", related=[first])
         if node.type == "tasks" and node.meta.get("issuer"):
             registry.check_ref(node.meta["issuer"], front.where("issuer"), diags)
         entry_ids = [e.id for e in page.entries]

@@ -7,6 +7,7 @@ swallowed: it becomes a diagnostic at the line in the *enclosing* file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -81,6 +82,23 @@ def _hint_for(problem: str) -> str:
     return "fix the YAML syntax at this position"
 
 
+_OPEN_QUOTE = re.compile(r"""^\s*(?:-\s+)?[^\s"'#][^:#]*:\s+(["'])""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple | None:
+    """(line index, column) of the first line before `error_line` whose value opens a quote
+    and does not close it on the same line; None if there is none."""
+    for index, line in enumerate(text.split("\n")[:error_line + 1]):
+        match = _OPEN_QUOTE.match(line)
+        if match is None:
+            continue
+        quote, rest = match.group(1), line[match.end():]
+        closed = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in closed:
+            return index, match.end()
+    return None
+
+
 def parse_yaml(text: str, file: str, diags: Diagnostics, first_line: int = 1) -> YamlDoc | None:
     """Parse `text` whose first line is line `first_line` of `file`; None on error."""
     loader = Loader(text)
@@ -96,10 +114,19 @@ def parse_yaml(text: str, file: str, diags: Diagnostics, first_line: int = 1) ->
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        hint = _hint_for(str(problem))
         if at_end:
             what = "quoted value" if "quoted" in str(exc.context) else "bracketed value"
             problem = f"a {what} starts here and never ends"
-        diags.error(Location(file, line, col), f"invalid YAML: {problem}", _hint_for(str(problem)))
+            hint = _hint_for(problem)
+        elif mark is not None and text[mark.index:mark.index + 1] == "\t":
+            problem, hint = "a tab in the indentation", _YAML_HINTS["found character '\\t'"]
+        unclosed = _unclosed_quote(text, mark.line if mark else 0)
+        if unclosed is not None and not at_end:
+            # A quote left open runs on to the next quote, and YAML complains there: point at the opening.
+            line, col = first_line + unclosed[0], unclosed[1]
+            problem, hint = "a quoted value starts here and is not closed on this line", _hint_for("quoted value starts here")
+        diags.error(Location(file, line, col), f"invalid YAML: {problem}", hint)
         return None
     except yaml.YAMLError as exc:  # errors without a mark (rare)
         diags.error(Location(file, first_line, 1), f"invalid YAML: {exc}", "fix the YAML syntax")
