@@ -1,5 +1,6 @@
 """The bundled Gongshu yearbook builds completely and keeps its printed structure."""
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,52 @@ def test_home_lists_each_volume_with_its_parts(built):
         assert len(titles) == 5
         for title in parts:
             assert title in titles, (lang, titles)
+
+
+class _ReaderText(HTMLParser):
+    """The text an English reader sees in <main>: without the editorial notes (they quote the
+    Chinese as printed), elements marked as Chinese (names given for reference), scripts and
+    anything hidden."""
+
+    VOID = {"br", "img", "meta", "link", "input", "hr", "wbr", "source", "col"}
+
+    def __init__(self):
+        super().__init__()
+        self.skipping: list = []
+        self.text: list = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        skip = (attrs.get("lang", "").startswith("zh") or "notes" in classes or "other-name" in classes
+                or tag in ("script", "style", "template") or "hidden" in attrs)
+        self.skipping.append(skip or bool(self.skipping and self.skipping[-1]))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.skipping:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if not (self.skipping and self.skipping[-1]):
+            self.text.append(data)
+
+
+def test_english_pages_have_no_chinese_outside_names_given_for_reference(built):
+    """Department pages, task tables, summaries, chapter pages: every one in English (the guide
+    teaches Chinese editing and quotes Chinese on purpose)."""
+    checked, found = 0, {}
+    for path in sorted((built / "en").rglob("index.html")):
+        rel = path.parent.relative_to(built).as_posix()
+        if rel.startswith("en/guide"):
+            continue
+        html = path.read_text(encoding="utf-8")
+        parser = _ReaderText()
+        parser.feed(html[html.index("<main"):html.index("</main>")])
+        chinese = re.findall(r"\S*[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+\S*", "".join(parser.text))
+        if chinese:
+            found[rel] = chinese[:5]
+        checked += 1
+    assert checked > 180
+    assert not found, found

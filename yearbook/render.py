@@ -258,6 +258,7 @@ class Renderer:
             rows = rows if rows is not None else table.rows.get(config.default_language, [])
             return self.env.get_template("partials/table.html").render(
                 table=table, rows=rows, fallback=fallback, lang=config.language(page.lang),
+                printed_lang="" if page.lang == config.default_language else config.language(config.default_language).code,
                 title=table.title.get(page.lang) or table.title.get(config.default_language, ""),
                 labels=[c.get(page.lang) or c.get(config.default_language) or c["key"] for c in table.columns],
                 t=self.strings[page.lang])
