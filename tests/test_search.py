@@ -317,9 +317,9 @@ def test_quoted_phrase_finds_exactly_the_pages_containing_it(pages, server, brow
     assert not apart & set(answer.pages)
 
 
-@pytest.mark.parametrize("query,where", [("waste sorting", "/en/2022/summaries/"),
-                                         ("elderly care", "/en/2022/summaries/"),
-                                         ("elderly care", "/en/2022/documents/tasks-20"),
+@pytest.mark.parametrize("query,where", [('"waste sorting"', "/en/2022/summaries/"),
+                                         ('"elderly care"', "/en/2022/summaries/"),
+                                         ('"elderly care"', "/en/2022/documents/tasks-20"),
                                          ('"common prosperity"', "/en/2022/documents/tasks-20")])
 def test_english_search_finds_the_words_of_summaries_and_task_tables(pages, answers, query, where):
     expected = {url for url in truth(pages, "en", query) if url.startswith(where)}
