@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +119,7 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
     rename each page into the output."""
     out = config.output_dir
     with output.locked(config, report.diagnostics):
-        scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-pages-", dir=out.parent))
+        scratch = output.new_staging(config)   # a folder of its own, removed by the next build if we are killed
         try:
             with report.step("render"):
                 renderer = Renderer.create(site, strings, state.templates)
@@ -136,4 +134,4 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
                 if rendered:
                     write_offline_bundle(out, config.base_path, seen=state.file_digests)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            output.discard(scratch)

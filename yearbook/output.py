@@ -88,9 +88,22 @@ def recover(config: Config, diags: Diagnostics) -> None:
         os.rename(previous, out)
         diags.warning(Location(config.file), f"{out.name}/ was restored from an interrupted build",
                       "nothing to do: the previous site is back in place")
-    for leftover in sorted(out.parent.glob(f".{out.name}.staging*")) + [previous]:
-        if _ours(leftover):
-            shutil.rmtree(leftover)
+    for leftover in sorted(out.parent.glob(f".{out.name}.staging-*")) + [previous]:
+        if _ours(leftover) or (leftover.is_dir() and not leftover.is_symlink() and not any(leftover.iterdir())):
+            remove_ours(leftover)
+
+
+def remove_ours(folder: Path) -> None:
+    """Delete a folder of ours, its marker last: a delete cut short leaves it recognisable,
+    so the next build finishes the job instead of leaving an unknown folder behind."""
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    shutil.rmtree(folder)
 
 
 def new_staging(config: Config) -> Path:
@@ -154,12 +167,12 @@ def swap_into_place(config: Config, staging: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
     elif _exchange(staging, out):
-        shutil.rmtree(staging)   # now holds the previous site
+        remove_ours(staging)   # now holds the previous site
     else:
         previous = out.parent / f".{out.name}.previous"
         os.rename(out, previous)
         os.rename(staging, out)
-        shutil.rmtree(previous)
+        remove_ours(previous)
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
@@ -199,4 +212,7 @@ def write_failed(config: Config, exc: OSError, diags: Diagnostics) -> None:
 
 def discard(staging: Path | None) -> None:
     if staging is not None and staging.exists():
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            remove_ours(staging)
+        except OSError:
+            pass   # the next build removes what is left (recover)
