@@ -1,4 +1,6 @@
-// Exact full-text search over the Pagefind index (see yearbook/search.py).
+// Exact full-text search over the Pagefind index (see yearbook/search.py), or, in the
+// offline edition opened from disk (yearbook/export.py), over the same records loaded
+// by a plain script as window.YEARBOOK_OFFLINE[lang] (file:// allows no fetch or import).
 //
 // Pagefind is asked for the query's Chinese characters as separate words: each
 // entry carries a hidden list of its characters, so every page and entry that
@@ -6,6 +8,7 @@
 // text contains every part of the query: a quoted phrase exactly, otherwise
 // each space-separated word (case and character width folded).
 "use strict";
+(() => {
 
 const root = document.documentElement.dataset.root || "/";
 const strings = JSON.parse(document.getElementById("search-strings").textContent);
@@ -25,7 +28,7 @@ const chosen = {}; // filter key → Set of values
 const fold = (text) => text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ");
 
 /** The parts a result must contain: quoted phrases, then the other words. */
-export function queryParts(query) {
+function queryParts(query) {
   const parts = [];
   const rest = query.replace(/["“”「」]([^"“”「」]+)["“”「」]/g, (_, phrase) => {
     parts.push(fold(phrase.trim()));
@@ -39,14 +42,24 @@ export function queryParts(query) {
  * query has no Chinese character. Pagefind splits digits and Latin letters inside Chinese text its own
  * way (增长8.1% is not found as 8.1), so they would drop pages that contain the query; the characters
  * alone already find every candidate, and the exact check below keeps only the pages that contain it. */
-export function pagefindQuery(parts) {
+function pagefindQuery(parts) {
   const text = parts.join(" ");
   const han = text.match(HAN);
   if (han) return [...new Set(han)].join(" ");
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** Offline edition: every record is a candidate (the exact check below decides), in the shape
+ * Pagefind gives, with addresses made relative to this page. */
+const offline = (window.YEARBOOK_OFFLINE || {})[document.documentElement.lang];
+const offlineSearch = {
+  search: async () => ({
+    results: offline.map((record) => ({ data: async () => ({ ...record, url: root + record.url }) })),
+  }),
+};
+
 async function load() {
+  if (offline) return offlineSearch;
   if (!pagefind) {
     pagefind = await import(`${root}pagefind/pagefind.js`);
     await pagefind.options({ excerptLength: 40 });
@@ -203,3 +216,4 @@ const initial = new URLSearchParams(location.search).get("q") || "";
 input.value = initial;
 showFilters();
 if (initial) run(initial);
+})();

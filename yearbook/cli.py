@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from .diagnostics import BuildFailed
+from .export import export
 from .progress import Progress
 from .translation import coverage_report, coverage_summary
 
@@ -44,6 +45,21 @@ def make_parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
     build.add_argument("--output", type=Path, metavar="DIR", help="write the site here instead of config's output_dir")
+
+    offline = commands.add_parser(
+        "export", help="write the offline edition (opens from disk: USB stick, CD, zip)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write the offline edition of the yearbook into DIR: a copy that readers open by\n"
+                    "double-clicking DIR/index.html, with no server and no network. Links name files,\n"
+                    "search works (the same exact results as online, from scripts in DIR/search/), and\n"
+                    "every page says it is the offline edition. Two exports of the same content are\n"
+                    "byte-identical, the zip too.\n\n"
+                    "  python build.py export ../gongshu-yearbook-2022 --volume 2022 --zip")
+    common(offline)
+    offline.add_argument("dir", type=Path, metavar="DIR", help="folder to write (replaced if an earlier export)")
+    offline.add_argument("--volume", action="append", default=[], metavar="YEAR",
+                         help="only this volume (repeat for several; default: all)")
+    offline.add_argument("--zip", action="store_true", help="also write DIR.zip, to hand out or download")
 
     check = commands.add_parser("check", help="validate content, config and templates; write nothing",
                                 description="Validate content, config and templates; write nothing.")
@@ -228,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output)
+        elif args.command == "export":
+            archive = export(args.config, args.dir, report, tuple(args.volume), args.zip)
+            report.exported = f"{args.dir}" + (f" and {archive}" if archive else "")
         else:
             pipeline.validate(args.config, report)
     except BuildFailed:
@@ -256,7 +275,7 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
     total = sum(seconds for _, seconds in report.timings)
     if failed:
         why = " (warnings fail with --strict)" if strict and not diags.errors else ""
-        kept = "; the previous site is untouched" if command == "build" else ""
+        kept = {"build": "; the previous site is untouched", "export": "; the previous export is untouched"}.get(command, "")
         return f"{command} failed: {counts}{why}{kept}."
     site = report.site
     pages = [p for p in site.pages.values()] if site else []
@@ -269,6 +288,9 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
         return (f"check ok: {len(source_pages)} pages, {entries} entries, {tables} tables, {figures} figures; "
                 f"{counts} in {total:.2f}s ({times})\ntranslations: {coverage_summary(site)} "
                 f"(details: build.py check --translations)")
+    if command == "export":
+        return (f"exported the offline edition to {report.exported} (readers open index.html); "
+                f"{counts} in {total:.2f}s ({times})")
     per_lang = ", ".join(f"{lang} {n}" for lang, n in report.pages_per_language.items())
     search = f", {report.indexed_pages} pages indexed" if report.indexed_pages else ""
     out = site.config.output_dir.name

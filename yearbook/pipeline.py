@@ -11,7 +11,7 @@ from pathlib import Path
 from . import departments, indexes, output, search
 from .config import Config, load_config
 from .data import load_people, load_registry, load_tables
-from .diagnostics import BuildFailed, Diagnostics, Location
+from .diagnostics import BuildFailed, Diagnostics, Location, suggest
 from .glossary import check_terms, load_glossary
 from .numbers import check_numbers
 from .guide import add_guide_pages
@@ -34,6 +34,7 @@ class BuildReport:
     site: Site | None = None
     pages_per_language: dict = field(default_factory=dict)
     indexed_pages: int = 0
+    exported: str = ""   # export: where the offline edition went (folder, and zip)
     on_render: object = None   # callback(done, total) as pages render: cli.py's terminal counter
 
     @contextmanager
@@ -53,19 +54,26 @@ def _markdown_job(brackets_by_lang: dict, source) -> tuple:
 
 
 def validate(config_path: Path, report: BuildReport, output_dir: Path | None = None,
-             markdown_cache: dict | None = None) -> tuple[Config, Site, dict]:
+             markdown_cache: dict | None = None, volumes: tuple = ()) -> tuple[Config, Site, dict]:
     """Steps shared by check and build: read, parse and validate everything.
 
     `markdown_cache` (serve keeps one) maps (file, body) to the parsed result, so a
-    rebuild parses only the files that changed."""
+    rebuild parses only the files that changed. `volumes` (export) keeps only those
+    volumes of the site, with every page outside volumes."""
     diags = report.diagnostics
     with report.step("config"):
         config = load_config(config_path, diags)
     report.stop_on_errors()
     if output_dir is not None:
         config = replace(config, output_dir=output_dir.resolve())
+    if volumes:
+        left_out = set(config.volumes) - set(volumes)
+        config = only_volumes(config, volumes, diags)
+        report.stop_on_errors()
     with report.step("read"):
         sources = load_sources(config, diags)
+        if volumes:   # the other volumes' folders are left out entirely
+            sources = [s for s in sources if s.key.split("/")[0] in volumes or s.key.split("/")[0] not in left_out]
         registry = load_registry(config, diags)
         tables = load_tables(config, diags)
         people = load_people(config, diags)
@@ -106,6 +114,15 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         reading_order(site)
     report.stop_on_errors()
     return config, site, strings
+
+
+def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
+    """The config with only the `volumes` asked for (each must be one of config.volumes)."""
+    for name in volumes:
+        if name not in config.volumes:
+            diags.error(Location(config.file), f"--volume {name}: no such volume",
+                        suggest(name, config.volumes) or f"use one of: {', '.join(config.volumes)}")
+    return replace(config, volumes=tuple(v for v in config.volumes if v in volumes))
 
 
 def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
