@@ -45,6 +45,9 @@ def make_parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
     build.add_argument("--output", type=Path, metavar="DIR", help="write the site here instead of config's output_dir")
+    build.add_argument("--precompress", action="store_true",
+                       help="also write NAME.gz and NAME.br beside text files, for nginx's gzip_static/brotli_static "
+                            "or a CDN (see deploy/nginx/yearbook.conf)")
 
     offline = commands.add_parser(
         "export", help="write the offline edition (opens from disk: USB stick, CD, zip)",
@@ -243,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     report = ProgressReport(shown=progress, on_render=progress.counter("render") if progress else None)
     try:
         if args.command == "build":
-            pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output)
+            pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output,
+                           precompress=args.precompress)
         elif args.command == "export":
             archive = export(args.config, args.dir, report, tuple(args.volume), args.zip)
             report.exported = f"{args.dir}" + (f" and {archive}" if archive else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import gzip
 import os
 import shutil
 import tempfile
@@ -208,6 +209,29 @@ def write_failed(config: Config, exc: OSError, diags: Diagnostics) -> None:
     hint = _WRITE_HINTS.get(exc.errno, "check the output folder and build again")
     diags.error(Location(where), f"cannot write the site: {exc.strerror or exc} (errno {exc.errno})",
                 hint + "; the previous site is untouched")
+
+
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest")
+
+
+def precompress(folder: Path) -> int:
+    """Write NAME.gz and NAME.br beside every text file (what nginx's gzip_static and
+    brotli_static, or a CDN, send to browsers that accept them); returns the number of files.
+    Byte-identical across builds: gzip without a name or time, brotli at a fixed quality (9: within a few per cent of 11 at a tenth of the time).
+    Pagefind's index files are compressed already and are left alone."""
+    import brotli   # only for --precompress
+
+    count = 0
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+            continue
+        data = path.read_bytes()
+        if len(data) < 256:   # smaller than the headers a compressed answer adds
+            continue
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=9))
+        count += 1
+    return count
 
 
 def discard(staging: Path | None) -> None:

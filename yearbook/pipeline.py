@@ -126,14 +126,14 @@ def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
 
 
 def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
-          output_dir: Path | None = None, markdown_cache: dict | None = None) -> BuildReport:
+          output_dir: Path | None = None, markdown_cache: dict | None = None, precompress: bool = False) -> BuildReport:
     """Validate, render into a staging folder, index, then swap it into place."""
     config, site, strings = validate(config_path, report, output_dir, markdown_cache)
-    return write_site(config, site, strings, report, with_search)
+    return write_site(config, site, strings, report, with_search, precompress=precompress)
 
 
 def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
-               with_search: bool | None = None, keep_index: bool = False) -> BuildReport:
+               with_search: bool | None = None, keep_index: bool = False, precompress: bool = False) -> BuildReport:
     """Every page of a validated site into a staging folder that then replaces the output.
 
     `keep_index` (serve, which indexes in the background) carries the output's current
@@ -161,6 +161,9 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 output.carry_over_index(config, staging)
             with report.step("offline"):   # after search: the offline list names the index files
                 write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
+            if precompress:   # last: every file the site serves, the offline list and worker included
+                with report.step("precompress"):
+                    output.precompress(staging)
             with report.step("swap"):
                 output.swap_into_place(config, staging)
                 staging = None
