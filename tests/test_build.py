@@ -132,3 +132,20 @@ def test_a_link_to_a_table_row_is_checked_like_any_anchor(site, run):
     code, _, err = run(site, "check")
     assert code == 1
     assert "#t04-r9" in err
+
+
+def test_precompressed_files_are_byte_identical_and_decompress_to_the_original(site, run, tmp_path):
+    import brotli
+    import gzip
+
+    for name in ("a", "b"):
+        assert run(site, "build", "--no-search", "--precompress", "--output", str(tmp_path / name))[0] == 0
+    first = tree_bytes(tmp_path / "a")
+    assert first == tree_bytes(tmp_path / "b")
+    originals = [p for p in first if p.endswith(".html") and len(first[p]) >= 256]
+    assert originals
+    for path in originals:
+        assert gzip.decompress(first[path + ".gz"]) == first[path]
+        assert brotli.decompress(first[path + ".br"]) == first[path]
+    assert not any(p.endswith((".gz.gz", ".br.gz")) for p in first)
+    assert b".gz" not in first["offline.json"]   # the offline worker caches the originals only

@@ -137,3 +137,29 @@ def test_an_unknown_volume_is_an_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "config.yaml: error: --volume 2099: no such volume\n" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_build_offers_each_volume_for_offline_reading(tmp_path):
+    out = tmp_path / "public"
+    assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    archive = out / "downloads/gongshu-yearbook-2022.zip"   # config.yaml: offline_zip: gongshu-yearbook-{volume}
+    for lang in ("zh", "en"):
+        html = (out / lang / "2022/index.html").read_text(encoding="utf-8")
+        assert '<a href="/downloads/gongshu-yearbook-2022.zip" download>' in html
+    assert b"downloads/" not in (out / "offline.json").read_bytes()   # not precached by the service worker
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "unpacked")
+        volume_page = zf.read("gongshu-yearbook-2022/zh/2022/index.html").decode("utf-8")
+    assert "离线版" in volume_page and "downloads/" not in volume_page   # no link to itself inside the edition
+    assert (tmp_path / "unpacked/gongshu-yearbook-2022/search/zh.js").is_file()
+
+
+def test_offline_zip_must_name_each_volume(tmp_path, capsys):
+    from conftest import make_site
+    site = make_site(tmp_path / "site")
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "offline_zip: yearbook\n", encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 1
+    assert ("config.yaml:14:14: error: offline_zip 'yearbook' must name each volume's zip with {volume}\n"
+            "  hint: e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')\n") \
+        in capsys.readouterr().err

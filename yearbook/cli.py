@@ -9,7 +9,6 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from .diagnostics import BuildFailed
-from .export import export
 from .progress import Progress
 from .translation import coverage_report, coverage_summary
 
@@ -249,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output,
                            precompress=args.precompress)
         elif args.command == "export":
-            archive = export(args.config, args.dir, report, tuple(args.volume), args.zip)
+            archive = pipeline.export(args.config, args.dir, report, tuple(args.volume), args.zip)
             report.exported = f"{args.dir}" + (f" and {archive}" if archive else "")
         else:
             pipeline.validate(args.config, report)

@@ -1,6 +1,7 @@
 """config.yaml: the declared schema and `load_config`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +31,8 @@ CONFIG_SCHEMA = Map({
     "volumes": List(Str(), "volume folders in the order shown on the home page (newest first)", default=list),
     "guide": Str("editing guide published at /LANG/guide/: files GUIDE.LANG.md (a missing one is not published)",
                  default="docs/guide"),
+    "offline_zip": Str("name of each volume's offline edition, e.g. gongshu-yearbook-{volume}: build (with search) "
+                       "writes downloads/NAME.zip and the volume page links to it", default=None),
 })
 
 
@@ -58,6 +61,7 @@ class Config:
     search: bool
     volumes: tuple
     guide: Path = Path("docs/guide")   # stem of the editing guide files, guide.zh.md …
+    offline_zip: str | None = None     # gongshu-yearbook-{volume}: build writes downloads/NAME.zip per volume
 
     def language(self, key: str) -> Language:
         for lang in self.languages:  # two or three languages: a scan beats building a dict
@@ -115,6 +119,10 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
             diags.error(doc.where("languages", key, key=True), f"language '{key}' has no UI strings file "
                         f"{strings.relative_to(root).as_posix() if root in strings.parents else strings}",
                         f"copy {STRINGS_DIR}/{default}.yaml of the templates folder to {key}.yaml and translate it")
+    pattern = raw["offline_zip"]
+    if pattern is not None and ("{volume}" not in pattern or not re.fullmatch(r"[A-Za-z0-9._{}-]+", pattern)):
+        diags.error(doc.where("offline_zip"), f"offline_zip '{pattern}' must name each volume's zip with {{volume}}",
+                    "e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')")
     for field_name in ("title",):
         for key in languages:
             if key not in (raw[field_name] or {}):
@@ -137,4 +145,5 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
         content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
         static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
         search=raw["search"], volumes=tuple(raw["volumes"]), guide=root / raw["guide"],
+        offline_zip=raw["offline_zip"],
     )

@@ -22,66 +22,41 @@ import hashlib
 import json
 import posixpath
 import re
-import shutil
 import tempfile
 import zipfile
-from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urljoin
 
-from . import output, pipeline
+from . import output
 from .config import Config
-from .diagnostics import BuildFailed, Diagnostics, Location, relpath
+from .diagnostics import Diagnostics, Location
 
-LEFT_OUT = ("sw.js", "offline.json", "pagefind/", "robots.txt", "sitemap.xml")
+DOWNLOADS = "downloads"                   # build's offline zips (offline_zip in config.yaml)
+LEFT_OUT = ("sw.js", "offline.json", "pagefind/", "robots.txt", "sitemap.xml", DOWNLOADS + "/")
 OFFLINE_SEARCH = "search"                 # folder of the per-language record scripts
 CHAR_INDEX = re.compile("\u2045[^\u2046]*\u2046")   # the hidden character lists (search.py)
 ATTRIBUTE = re.compile(r'(\s(?:href|src|action|data-root)=")([^"]*)(")')
+ONLINE_ONLY = re.compile(r"<[a-z]+ [^>]*data-online-only[^>]*>.*?</[a-z]+>\n?", re.S)   # e.g. the download link
 MANIFEST_LINK = re.compile(r'<link rel="manifest"[^>]*>\n?')   # an installable web app needs a server
 REFRESH = re.compile(r'(<meta http-equiv="refresh" content="0; url=)([^"]*)(")')
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)          # fixed: a zip of the same content is byte-identical
 
 
-def export(config_path: Path, target: Path, report: pipeline.BuildReport, volumes: tuple = (),
-           make_zip: bool = False) -> Path | None:
-    """Build (only `volumes`, when given) and write the offline edition to `target`;
-    returns the zip's path when `make_zip`. Raises BuildFailed with the reasons."""
-    diags = report.diagnostics
-    target = target.resolve()
-    work = Path(tempfile.mkdtemp(prefix="yearbook-export-"))
-    try:
-        return _export(config_path, target, work / "site", report, volumes, make_zip)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _export(config_path: Path, target: Path, scratch: Path, report: pipeline.BuildReport, volumes: tuple,
-            make_zip: bool) -> Path | None:
-    diags = report.diagnostics
-    config, site, strings = pipeline.validate(config_path, report, output_dir=scratch, volumes=volumes)
-    for protected in (config.content_dir, config.templates_dir, config.static_dir, config.output_dir):
-        if target == protected.resolve() or protected.resolve() in target.parents:
-            diags.error(Location(config.file), f"export folder '{relpath(target, config.root)}' is inside "
-                        f"{relpath(protected, config.root)}/", "export to a folder of its own, e.g. ../offline")
-            raise BuildFailed(diags)
-    pipeline.write_site(config, site, strings, report, with_search=True)
-    out_config = replace(config, output_dir=target)
-    output.check_output_dir(out_config, diags)
-    report.stop_on_errors()
+def write_downloads(config: Config, site_dir: Path, strings: dict, diags: Diagnostics) -> list:
+    """`build` with `offline_zip` set: the offline edition of each volume as
+    site_dir/downloads/NAME.zip, made from the site just built (its search index included);
+    returns the zips' paths. Links to other volumes' pages point at the online site."""
     version = content_version(config)
-    with output.locked(out_config, diags):
-        staging = output.new_staging(out_config)
-        try:
-            with report.step("export"):
-                write_offline_edition(scratch, staging, config, strings, version, diags)
-            report.stop_on_errors()
-            output.swap_into_place(out_config, staging)
-            staging = None
-        finally:
-            output.discard(staging)
-    if not make_zip:
-        return None
-    with report.step("zip"):
-        return write_zip(target, target.with_name(target.name + ".zip"))
+    made = []
+    with tempfile.TemporaryDirectory(prefix="yearbook-downloads-") as work:
+        for volume in config.volumes:
+            name = config.offline_zip.replace("{volume}", volume)
+            edition = Path(work) / name
+            others = tuple(v for v in config.volumes if v != volume)
+            write_offline_edition(site_dir, edition, config, strings, version, diags, left_out_volumes=others)
+            (site_dir / DOWNLOADS).mkdir(exist_ok=True)
+            made.append(write_zip(edition, site_dir / DOWNLOADS / f"{name}.zip"))
+    return made
 
 
 def content_version(config: Config) -> str:
@@ -94,26 +69,29 @@ def content_version(config: Config) -> str:
 
 
 def write_offline_edition(built: Path, staging: Path, config: Config, strings: dict, version: str,
-                          diags: Diagnostics) -> None:
-    """Copy the built site into `staging`, rewritten to work from disk."""
+                          diags: Diagnostics, left_out_volumes: tuple = ()) -> None:
+    """Copy the built site into `staging`, rewritten to work from disk (without the pages of
+    `left_out_volumes`: links to them point at the online site)."""
     base = config.base_path
+    others = tuple(f"{lang.prefix}/{volume}/" for lang in config.languages for volume in left_out_volumes)
     for path in sorted(p for p in built.rglob("*") if p.is_file()):
         rel = path.relative_to(built).as_posix()
-        if rel == output.MARKER or rel.startswith(LEFT_OUT) or rel.endswith(".webmanifest"):
+        if rel == output.MARKER or rel.startswith(LEFT_OUT + others) or rel.endswith((".webmanifest", ".gz", ".br")):
             continue
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel.endswith(".html"):
             html = path.read_text(encoding="utf-8")
             lang = _page_language(html, config)
-            html = _relative_links(MANIFEST_LINK.sub("", html), rel, base, built)
+            html = _relative_links(ONLINE_ONLY.sub("", MANIFEST_LINK.sub("", html)), rel, base, built, others,
+                                   config.base_url)
             html = _with_offline_note(html, strings.get(lang, {}), version)
             if 'id="search-form"' in html:
                 html = _with_search_records(html, rel, lang, config)
             target.write_text(html, encoding="utf-8")
         else:
             output.link_or_copy(path, target)
-    for lang, records in search_records(built, config, diags).items():
+    for lang, records in search_records(built, config, diags, others).items():
         script = staging / OFFLINE_SEARCH / f"{lang}.js"
         script.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -129,8 +107,9 @@ def _page_language(html: str, config: Config) -> str:
     return next((lang.key for lang in config.languages if lang.code == code), config.default_language)
 
 
-def _relative_links(html: str, rel: str, base: str, built: Path) -> str:
-    """Root-relative addresses (`/zh/2022/`) become relative file addresses (`../2022/index.html`)."""
+def _relative_links(html: str, rel: str, base: str, built: Path, others: tuple = (), base_url: str = "/") -> str:
+    """Root-relative addresses (`/zh/2022/`) become relative file addresses (`../2022/index.html`);
+    addresses of pages left out (`others`) become the online site's."""
     here = posixpath.dirname(rel)
 
     def local(url: str) -> str:
@@ -139,6 +118,8 @@ def _relative_links(html: str, rel: str, base: str, built: Path) -> str:
         path, sep, rest = url.partition("#")
         path, qsep, query = path.partition("?")
         inner = path[len(base):]
+        if inner.startswith(others) and others:
+            return urljoin(base_url, url)
         if inner == "" or inner.endswith("/") or (built / inner).is_dir():
             inner = posixpath.join(inner, "index.html")
         relative = posixpath.relpath(inner, here or ".")
@@ -165,7 +146,7 @@ def _with_search_records(html: str, rel: str, lang: str, config: Config) -> str:
     return html.replace('<script src="', tag + '<script src="', 1) if "search.js" in html else html
 
 
-def search_records(built: Path, config: Config, diags: Diagnostics) -> dict:
+def search_records(built: Path, config: Config, diags: Diagnostics, left_out: tuple = ()) -> dict:
     """Per language: the records Pagefind holds for each page (url, text, headings, metadata),
     read back from the index this build wrote, addresses made relative to the site root."""
     records: dict = {lang.key: [] for lang in config.languages}
@@ -184,6 +165,8 @@ def search_records(built: Path, config: Config, diags: Diagnostics) -> dict:
         if lang is None:
             continue
         inner = url[len(config.base_path):] if url.startswith(config.base_path) else url.lstrip("/")
+        if left_out and inner.startswith(left_out):
+            continue
         records[lang].append({
             "url": posixpath.join(inner, "index.html") if inner.endswith("/") or not inner else inner,
             # The extended binary stores Chinese with a zero-width space between its words;

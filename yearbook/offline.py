@@ -65,7 +65,7 @@ def write_offline_bundle(staging: Path, root: str, known: dict | None = None, se
     files, digest, current = [], hashlib.sha1(), set()
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         rel = path.relative_to(staging).as_posix()
-        if rel in SKIP:
+        if rel in SKIP or rel.startswith("downloads/"):   # the offline zips: read from disk, not cached
             continue
         url = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
         files.append(url)

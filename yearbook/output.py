@@ -146,10 +146,11 @@ def copy_media(site, staging: Path) -> int:
 
 
 def carry_over_index(config: Config, staging: Path) -> None:
-    """The output's search index into the staging folder, as hard links (no copying)."""
-    index = config.output_dir / "pagefind"
-    if index.is_dir():
-        shutil.copytree(index, staging / "pagefind", copy_function=link_or_copy)
+    """The output's search index (and the offline zips made from it) into the staging folder,
+    as hard links (no copying): serve's rebuilds skip search and refresh them in the background."""
+    for folder in ("pagefind", "downloads"):
+        if (config.output_dir / folder).is_dir():
+            shutil.copytree(config.output_dir / folder, staging / folder, copy_function=link_or_copy)
 
 
 def link_or_copy(source, target) -> None:

@@ -3,15 +3,17 @@ anything is written; writing goes to a staging folder that replaces the
 output only when every step succeeded."""
 from __future__ import annotations
 
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import departments, indexes, output, search
+from . import export as offline_edition
 from .config import Config, load_config
 from .data import load_people, load_registry, load_tables
-from .diagnostics import BuildFailed, Diagnostics, Location, suggest
+from .diagnostics import BuildFailed, Diagnostics, Location, relpath, suggest
 from .glossary import check_terms, load_glossary
 from .numbers import check_numbers
 from .guide import add_guide_pages
@@ -159,6 +161,10 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 report.stop_on_errors()
             elif keep_index:
                 output.carry_over_index(config, staging)
+            if config.offline_zip and (config.search if with_search is None else with_search):
+                with report.step("downloads"):   # after search: the offline edition reads its records
+                    offline_edition.write_downloads(config, staging, strings, diags)
+                report.stop_on_errors()
             with report.step("offline"):   # after search: the offline list names the index files
                 write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
             if precompress:   # last: every file the site serves, the offline list and worker included
@@ -195,3 +201,40 @@ def _template_file(config: Config, file: str) -> str:
         return path.resolve().relative_to(config.root).as_posix()
     except ValueError:
         return f"{config.templates_dir.name}/{file}" if not path.is_absolute() else file
+
+
+def export(config_path: Path, target: Path, report: BuildReport, volumes: tuple = (),
+           make_zip: bool = False) -> Path | None:
+    """The offline edition: validate (only `volumes`, when given), build with search into a
+    scratch folder, rewrite that into `target` (staged and swapped like `build`), then zip it.
+    Returns the zip's path when `make_zip`. Raises BuildFailed with the reasons."""
+    diags = report.diagnostics
+    target = target.resolve()
+    config, site, strings = validate(config_path, report, volumes=volumes)
+    for protected in (config.content_dir, config.templates_dir, config.static_dir, config.output_dir):
+        if target == protected.resolve() or protected.resolve() in target.parents:
+            diags.error(Location(config.file), f"export folder '{relpath(target, config.root)}' is inside "
+                        f"{relpath(protected, config.root)}/", "export to a folder of its own, e.g. ../offline")
+            raise BuildFailed(diags)
+    out_config = replace(config, output_dir=target)
+    output.check_output_dir(out_config, diags)
+    report.stop_on_errors()
+    with tempfile.TemporaryDirectory(prefix="yearbook-export-") as work:
+        scratch = Path(work) / "site"
+        # (no offline zips of its own: the export is one)
+        write_site(replace(config, output_dir=scratch, offline_zip=None), site, strings, report, with_search=True)
+        with output.locked(out_config, diags):
+            staging = output.new_staging(out_config)
+            try:
+                with report.step("export"):
+                    offline_edition.write_offline_edition(scratch, staging, config, strings,
+                                                          offline_edition.content_version(config), diags)
+                report.stop_on_errors()
+                output.swap_into_place(out_config, staging)
+                staging = None
+            finally:
+                output.discard(staging)
+    if not make_zip:
+        return None
+    with report.step("zip"):
+        return offline_edition.write_zip(target, target.with_name(target.name + ".zip"))

@@ -155,6 +155,8 @@ class Renderer:
             "og_locales": [other.code.replace("-", "_") for other in config.languages if other.key != lang],
             "year_switch": self.year_switch(page),
             "contents": self.volume_contents(node.key, lang) if node.type == "volume" else None,
+            "download": (f"{config.base_path}downloads/{config.offline_zip.replace('{volume}', node.key)}.zip"
+                         if config.offline_zip and config.search and node.type == "volume" else None),
         }
 
     def indexed(self, page: Page) -> bool:
