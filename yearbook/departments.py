@@ -18,14 +18,13 @@ from markupsafe import Markup, escape
 
 from .data import KINDS, Department, row_ids
 from .diagnostics import Diagnostics
+from .links import DIRECTORY, department_key, page_link
 from .site import Site, add_generated_page, generated_key_clash
 from .task_rows import ROLE_COLUMNS
 
-if TYPE_CHECKING:  # render.py imports this module: only the type hints go the other way
+if TYPE_CHECKING:
     from .pages import Page
-    from .render import Renderer
 
-DIRECTORY = "departments"
 DEPARTMENT_TYPE = "department"
 DIRECTORY_TYPE = "departments"
 
@@ -42,10 +41,6 @@ class Item:
     key: str
     anchor: str = ""
     printed: str = ""    # the body's name as printed there, when the source records it
-
-
-def department_key(dept_id: str) -> str:
-    return f"{DIRECTORY}/{dept_id}"
 
 
 def row_anchor(row: dict) -> str:
@@ -181,19 +176,19 @@ def _count_label(t: dict, count: int) -> str:
     return (t["departments_count_one"] if count == 1 else t["departments_count"]).format(n=count)
 
 
-def _other_code(renderer: "Renderer", lang: str) -> str:
+def _other_code(site: Site, lang: str) -> str:
     """`lang=` value for source-language text on a page in `lang` ("" on the source language's pages)."""
-    config = renderer.site.config
+    config = site.config
     return "" if lang == config.default_language else config.language(config.default_language).code
 
 
-def directory_view(renderer: "Renderer", page: "Page") -> dict:
+def directory_view(site: Site, strings: dict, page: "Page") -> dict:
     """Every body of the registry by kind, each with the number of things its page gathers."""
-    site, lang = renderer.site, page.lang
-    t = renderer.strings[lang]
+    lang = page.lang
+    t = strings[lang]
     gathered = page.meta["gathered"]
     default = site.config.default_language
-    source_code = _other_code(renderer, lang)
+    source_code = _other_code(site, lang)
     groups: dict = {}
     for dept in sorted(site.registry.departments.values(), key=sort_key):
         target = site.page(department_key(dept.id), lang)
@@ -208,25 +203,25 @@ def directory_view(renderer: "Renderer", page: "Page") -> dict:
             "departments_intro": t["departments_intro"].format(n=len(site.registry.departments))}
 
 
-def department_view(renderer: "Renderer", page: "Page") -> dict:
+def department_view(site: Site, strings: dict, page: "Page") -> dict:
     """Everything the yearbook says about one body, grouped by volume when the site has several."""
-    site, lang = renderer.site, page.lang
-    t = renderer.strings[lang]
+    lang = page.lang
+    t = strings[lang]
     config = site.config
     dept = site.registry.get(page.meta["department_id"])
-    source_code = _other_code(renderer, lang)
+    source_code = _other_code(site, lang)
     items = page.meta["gathered_items"]
     by_volume: dict = {}
     for item in items:
         by_volume.setdefault(site.nodes[item.key].volume, []).append(item)
-    volume_order = [v.key for v in renderer.volumes]
+    volume_order = [v.key for v in site.volumes()]
     several = len(volume_order) > 1
     volumes = []
     for volume_key in sorted(by_volume, key=lambda v: volume_order.index(v) if v in volume_order else len(volume_order)):
         heading = None
         if several:
-            heading = _page_link(renderer, volume_key, lang) if volume_key else {"title": t["departments_elsewhere"], "url": "", "lang": ""}
-        volumes.append({"heading": heading, "sections": _sections(renderer, lang, dept, by_volume[volume_key])})
+            heading = _page_link(site, volume_key, lang) if volume_key else {"title": t["departments_elsewhere"], "url": "", "lang": ""}
+        volumes.append({"heading": heading, "sections": _sections(site, strings, lang, dept, by_volume[volume_key])})
     english = config.language(lang).code.lower().startswith("en")   # registry notes are written in English
     return {
         "department": {
@@ -255,26 +250,24 @@ def _printed(dept: Department, printed: str, exact: bool = False, whole: bool = 
     return "" if found in {_squeeze(name) for name in dept.name.values()} else found
 
 
-def _page_link(renderer: "Renderer", key: str, lang: str) -> dict:
-    """{title, url, lang}: `lang` is set when the title is shown in another language (untranslated)."""
-    link = renderer.link(key, lang)
-    return {"title": link["title"], "url": link["url"], "lang": link["lang"] if link["fallback"] else ""}
+def _page_link(site: Site, key: str, lang: str) -> dict:
+    """The page's Link (links.py) as a dict, for items that add fields of their own."""
+    return page_link(site, key, lang).with_()
 
 
-def _context(renderer: "Renderer", key: str, lang: str) -> list:
+def _context(site: Site, key: str, lang: str) -> list:
     """The part a page is in (its parent, unless that is the volume or the home page)."""
-    parent = renderer.site.nodes[key].parent
-    if not parent or renderer.site.nodes[parent].type in ("home", "volume"):
+    parent = site.nodes[key].parent
+    if not parent or site.nodes[parent].type in ("home", "volume"):
         return []
-    return [_page_link(renderer, parent, lang)]
+    return [_page_link(site, parent, lang)]
 
 
-def _sections(renderer: "Renderer", lang: str, dept: Department, items: list) -> list:
+def _sections(site: Site, strings: dict, lang: str, dept: Department, items: list) -> list:
     """The sections of one volume's part of a department page. Every item is a link
     {title, url, lang} with `context` (the links it is shown within), `printed` and `entries`."""
-    site = renderer.site
-    t = renderer.strings[lang]
-    source_code = _other_code(renderer, lang)
+    t = strings[lang]
+    source_code = _other_code(site, lang)
 
     def item_view(link: dict, context: list, printed: str = "", entries: list = ()) -> dict:
         return link | {"context": context, "printed": printed, "printed_lang": source_code, "entries": list(entries)}
@@ -283,26 +276,26 @@ def _sections(renderer: "Renderer", lang: str, dept: Department, items: list) ->
         return [item for item in items if item.kind == kind]
 
     sections = []
-    listed = [item_view(_page_link(renderer, i.key, lang), [], _printed(dept, i.printed, exact=True)) for i in of_kind(SUMMARY)]
+    listed = [item_view(_page_link(site, i.key, lang), [], _printed(dept, i.printed, exact=True)) for i in of_kind(SUMMARY)]
     sections.append({"id": "summaries", "heading": t["departments_summaries"], "items": listed})
     listed = []
     for i in of_kind(PAGE):   # pages about it (front matter), with their entries
         target = site.page(i.key, lang)
         entries = [{"title": e.title, "url": f"{target.url}#{e.id}", "lang": e.lang or ""} for e in target.entries]
-        listed.append(item_view(_page_link(renderer, i.key, lang), _context(renderer, i.key, lang), entries=entries))
+        listed.append(item_view(_page_link(site, i.key, lang), _context(site, i.key, lang), entries=entries))
     sections.append({"id": "pages", "heading": t["departments_pages"], "items": listed})
     for kind, section_id in ((ENTRY, "entries"), (PART, "parts")):   # entry metadata; article parts it wrote
-        listed = [item_view(_entry(renderer, lang, i), [_page_link(renderer, i.key, lang)], _printed(dept, i.printed, exact=True))
+        listed = [item_view(_entry(site, lang, i), [_page_link(site, i.key, lang)], _printed(dept, i.printed, exact=True))
                   for i in of_kind(kind)]
         sections.append({"id": section_id, "heading": t[f"departments_{section_id}"], "items": listed})
-    listed = [item_view(_figure(renderer, lang, i), [_page_link(renderer, i.key, lang)], _printed(dept, i.printed, whole=True))
+    listed = [item_view(_figure(site, lang, i), [_page_link(site, i.key, lang)], _printed(dept, i.printed, whole=True))
               for i in of_kind(FIGURE)]
     sections.append({"id": "figures", "heading": t["departments_figures"], "items": listed})
     documents = []   # task tables: the rows it leads and the rows it shares, per document
     for key in dict.fromkeys(i.key for i in items if i.kind in (TASK_LEAD, TASK_SHARED)):
         roles = []
         for kind, heading in ((TASK_LEAD, t["departments_tasks_lead"]), (TASK_SHARED, t["departments_tasks_shared"])):
-            rows = [_task_row(renderer, lang, dept, i) for i in items if i.key == key and i.kind == kind]
+            rows = [_task_row(site, lang, dept, i) for i in items if i.key == key and i.kind == kind]
             if rows:
                 roles.append({"kind": kind, "heading": heading.format(n=len(rows)), "rows": rows})
         # One printed form for every row (the usual case): say it once, for the document.
@@ -311,23 +304,22 @@ def _sections(renderer: "Renderer", lang: str, dept: Department, items: list) ->
         if printed:
             for role in roles:
                 role["rows"] = [row | {"printed": ""} for row in role["rows"]]
-        documents.append(item_view(_page_link(renderer, key, lang), _context(renderer, key, lang), printed) | {
+        documents.append(item_view(_page_link(site, key, lang), _context(site, key, lang), printed) | {
             "roles": roles, "filter_url": f"{site.page(key, lang).url}?dept={dept.id}"})
     sections.append({"id": "tasks", "heading": t["departments_tasks"], "items": documents})
-    listed = [item_view(_page_link(renderer, i.key, lang), _context(renderer, i.key, lang)) for i in of_kind(ISSUED)]
+    listed = [item_view(_page_link(site, i.key, lang), _context(site, i.key, lang)) for i in of_kind(ISSUED)]
     sections.append({"id": "issued", "heading": t["departments_issued"], "items": listed})
     return [section for section in sections if section["items"]]
 
 
-def _entry(renderer: "Renderer", lang: str, item: Item) -> dict:
-    target = renderer.site.page(item.key, lang)
+def _entry(site: Site, lang: str, item: Item) -> dict:
+    target = site.page(item.key, lang)
     entry = next((e for e in target.entries if e.id == item.anchor), None)
     return {"title": entry.title if entry else item.anchor, "url": f"{target.url}#{item.anchor}",
             "lang": (entry.lang or "") if entry else ""}
 
 
-def _figure(renderer: "Renderer", lang: str, item: Item) -> dict:
-    site = renderer.site
+def _figure(site: Site, lang: str, item: Item) -> dict:
     default = site.config.default_language
     target = site.page(item.key, lang)
     figure = next((f for f in target.meta.get("figures") or [] if f and f["id"] == item.anchor), {})
@@ -335,24 +327,24 @@ def _figure(renderer: "Renderer", lang: str, item: Item) -> dict:
     # A translation that leaves a caption out shows the source's caption: mark its language.
     untranslated = lang != default and figure.get("caption") == origin.get("caption")
     return {"title": figure.get("caption", item.anchor), "url": f"{target.url}#{item.anchor}",
-            "lang": _other_code(renderer, lang) if untranslated else ""}
+            "lang": _other_code(site, lang) if untranslated else ""}
 
 
-def _task_row(renderer: "Renderer", lang: str, dept: Department, item: Item) -> dict:
-    rows, fallback = renderer.site.nodes[DIRECTORY].meta["task_rows"][(item.key, lang)]
+def _task_row(site: Site, lang: str, dept: Department, item: Item) -> dict:
+    rows, fallback = site.nodes[DIRECTORY].meta["task_rows"][(item.key, lang)]
     row = rows.get(item.anchor, {})
-    text_lang = _other_code(renderer, lang) if fallback else ""
+    text_lang = _other_code(site, lang) if fallback else ""
     return {"no": row.get("no", item.anchor), "text": row.get("content", ""), "lang": text_lang,
-            "url": f"{renderer.site.page(item.key, lang).url}#{item.anchor}",
-            "printed": _printed(dept, item.printed), "printed_lang": _other_code(renderer, lang)}
+            "url": f"{site.page(item.key, lang).url}#{item.anchor}",
+            "printed": _printed(dept, item.printed), "printed_lang": _other_code(site, lang)}
 
 
-def task_table_view(renderer: "Renderer", page: "Page") -> dict:
+def task_table_view(site: Site, strings: dict, page: "Page") -> dict:
     """A task table's rows in groups, department names linked, and what the filter needs:
     each row's department ids (data-departments) and the departments of the table with
     their row counts (one JSON attribute on the table, read by static/tasks.js)."""
-    site, lang = renderer.site, page.lang
-    t = renderer.strings[lang]
+    lang = page.lang
+    t = strings[lang]
     config = site.config
     key = page.node.key
     own = site.task_rows.get((key, lang))
@@ -388,5 +380,9 @@ def task_table_view(renderer: "Renderer", page: "Page") -> dict:
         "count": t["tasks_filter_count"], "total": t["tasks_filter_total"], "legend": t["tasks_filter"]}}
     return {"task_columns": columns, "task_groups": groups,
             "task_row_level": 3 if any(group["label"] for group in groups) else 2,
-            "task_rows_lang": "" if own is not None else _other_code(renderer, lang),
+            "task_rows_lang": "" if own is not None else _other_code(site, lang),
             "task_filter": json.dumps(filter_data, ensure_ascii=False, separators=(",", ":"))}
+
+
+# Page views of this module's page kinds: view(site, strings, page) → template context (pipeline.VIEWS).
+VIEWS = {DIRECTORY_TYPE: directory_view, DEPARTMENT_TYPE: department_view, "tasks": task_table_view}

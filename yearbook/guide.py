@@ -119,6 +119,10 @@ def add_guide_pages(site, strings: dict, diags: Diagnostics) -> None:
         page.meta["toc"] = toc
 
 
-def guide_view(renderer, page) -> dict:
+def guide_view(site, strings: dict, page) -> dict:
     """Template data of guide.html: the table of contents of the guide's headings."""
     return {"toc": page.meta.get("toc") or []}
+
+
+# Page views of this module's page kinds: view(site, strings, page) → template context (pipeline.VIEWS).
+VIEWS = {"guide": guide_view}

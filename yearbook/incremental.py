@@ -122,7 +122,7 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
         scratch = output.new_staging(config)   # a folder of its own, removed by the next build if we are killed
         try:
             with report.step("render"):
-                renderer = Renderer.create(site, strings, state.templates)
+                renderer = Renderer.create(site, strings, pipeline.VIEWS, state.templates)
                 rendered = [render_one(renderer, (key, lang, str(scratch))) for key in keys for lang in config.language_keys]
                 pipeline.report_template_problems(config, rendered, report.diagnostics)
             report.stop_on_errors()

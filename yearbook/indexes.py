@@ -17,9 +17,8 @@ from .diagnostics import Diagnostics, Location, relpath
 from .site import Site, add_generated_page, generated_key_clash
 from .translation import MISSING, split_entries, strip_tags
 
-if TYPE_CHECKING:  # render imports this module for PAGE_VIEWS; no import back at runtime
+if TYPE_CHECKING:
     from .pages import Page
-    from .render import Renderer
 
 SUBJECTS, CHRONOLOGY = "subjects", "chronology"
 # After every written part of the volume (their `order` is small), subjects before chronology.
@@ -297,11 +296,15 @@ def _by_month(items: list, t: dict) -> list:
 
 # --- views -------------------------------------------------------------------
 
-def subjects_view(renderer: Renderer, page: Page) -> dict:
+def subjects_view(site: Site, strings: dict, page: Page) -> dict:
     """Template data of a subject index page (computed in the generate step)."""
     return {"subject_index": page.meta["subject_index"][page.lang]}
 
 
-def chronology_view(renderer: Renderer, page: Page) -> dict:
+def chronology_view(site: Site, strings: dict, page: Page) -> dict:
     """Template data of a chronology page (computed in the generate step)."""
     return {"months": page.meta["chronology"][page.lang]}
+
+
+# Page views of this module's page kinds: view(site, strings, page) → template context (pipeline.VIEWS).
+VIEWS = {SUBJECTS: subjects_view, CHRONOLOGY: chronology_view}

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import departments, indexes, output, search
+from . import departments, guide, indexes, output, search
 from . import export as offline_edition
 from .config import Config, load_config
 from .data import load_people, load_registry, load_tables
@@ -25,6 +25,12 @@ from .site import Site, assemble_site, attach_markdown, reading_order, validate_
 from .sitewide import write_sitewide
 from .sources import load_sources
 from .task_rows import complete_task_rows
+
+
+# Page views: page type → view(site, strings, page) → what its template needs beyond the common
+# context. Each feature exports its own; the renderer knows none of them (as markdown-it-py's
+# core knows no plugin it is given with .use()).
+VIEWS = departments.VIEWS | indexes.VIEWS | guide.VIEWS
 
 
 @dataclass
@@ -146,11 +152,11 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
         with output.locked(config, diags):
             with report.step("render"):
                 staging = output.new_staging(config)
-                renderer = Renderer.create(site, strings)
+                renderer = Renderer.create(site, strings, VIEWS)
                 items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
                 rendered = map_items(render_one, renderer, items, progress=report.on_render)
                 report_template_problems(config, rendered, diags)
-                write_sitewide(renderer, staging)
+                write_sitewide(site, strings, renderer.env, staging)
             report.stop_on_errors()
             with report.step("static"):
                 output.copy_static(config, staging, diags)

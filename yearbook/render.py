@@ -13,34 +13,22 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup, escape
 
-from .departments import department_key, department_view, directory_view, task_table_view
 from .config import strings_file
 from .diagnostics import Diagnostics, Location, relpath
-from .guide import guide_view
-from .indexes import chronology_view, subjects_view
+from .files import read_text
+from .links import DepartmentLink, Link, department_link, page_link
 from .markdown import LINK_PLACEHOLDER
 from .pages import Page
 from .provenance import provenance_view
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site, media_url
 from .translation import MISSING, PARTIAL, split_entries, strip_tags
-from .files import read_text
 from .yamldoc import parse_yaml
 
 PLACEHOLDER = re.compile(r"<!--yb:(table|figure):([a-z0-9-]+)-->\n?")
 SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"]*)"')
 
 
-# View data of page kinds that need more than the common context, by page type:
-# function(renderer, page) → dict merged into the template context.
-PAGE_VIEWS: dict = {
-    "subjects": subjects_view,      # indexes.py: subject index of a volume
-    "chronology": chronology_view,  # indexes.py: chronology of a volume
-    "departments": directory_view,  # departments.py: every body of the registry
-    "department": department_view,  # departments.py: one body, everything about it
-    "tasks": task_table_view,       # departments.py: task rows with department links and filter data
-    "guide": guide_view,            # guide.py: the editing guide, docs/guide.LANG.md
-}
 # Pages the build makes that the header links to on every page, when they exist.
 SITE_LINKS = ("departments", "guide")
 
@@ -78,38 +66,28 @@ class Renderer:
     site: Site
     env: jinja2.Environment
     strings: dict
+    views: dict     # page type → view(site, strings, page) → more template context (each feature's VIEWS)
     position: dict  # key → index in reading order
     volumes: list   # volume nodes, home-page order
-    links: dict     # (key, lang) → link view, computed once per process
     navs: dict      # (volume, open chapter, lang) → table-of-contents HTML
     tocs: dict = field(default_factory=dict)     # (volume, lang) → the volume page's full contents
     placed: dict = field(default_factory=dict)   # volume → tables and figures in reading order, numbered
     switches: dict = field(default_factory=dict)  # (path below the volume, lang) → year-switch list HTML
 
     @classmethod
-    def create(cls, site: Site, strings: dict, env: jinja2.Environment | None = None) -> "Renderer":
-        """A renderer for `site`; `env` reuses compiled templates (serve, when no template changed)."""
+    def create(cls, site: Site, strings: dict, views: dict, env: jinja2.Environment | None = None) -> "Renderer":
+        """A renderer for `site`; `views` are the features' page views (pipeline.VIEWS);
+        `env` reuses compiled templates (serve, when no template changed)."""
         env = env or template_environment(site.config.templates_dir)
-        return cls(site, env, strings, {key: i for i, key in enumerate(site.order)}, site.volumes(), {}, {})
+        return cls(site, env, strings, views, {key: i for i, key in enumerate(site.order)}, site.volumes(), {})
 
     # --- view data -------------------------------------------------------
 
-    def link(self, key: str, lang: str) -> dict | None:
-        """Title and URL of a page (shared, never mutated: callers copy with `|`)."""
-        cached = self.links.get((key, lang))
-        if cached is None:
-            page = self.site.page(key, lang)
-            if page is None:
-                return None
-            cached = self.links[(key, lang)] = {"title": page.title, "url": page.url, "fallback": not page.translated,
-                                                "lang": self.site.config.language(page.source.lang).code}
-        return cached
+    def link(self, key: str, lang: str) -> Link | None:
+        return page_link(self.site, key, lang)
 
-    def department(self, dept_id: str, lang: str) -> dict:
-        dept = self.site.registry.get(dept_id)
-        name = (dept.name.get(lang) or dept.name.get(self.site.config.default_language)) if dept else dept_id
-        page = self.site.page(department_key(dept_id), lang)  # its page, on sites that have department pages
-        return {"id": dept_id, "name": name, "url": page.url if page else None}
+    def department(self, dept_id: str, lang: str) -> DepartmentLink:
+        return department_link(self.site, dept_id, lang)
 
     def context(self, page: Page) -> dict:
         site, config, lang = self.site, self.site.config, page.lang
@@ -120,8 +98,8 @@ class Renderer:
             ancestors.insert(0, self.link(key, lang))
             key = site.nodes[key].parent
         volume = site.nodes.get(node.volume) if node.volume else None
-        view = PAGE_VIEWS.get(page.type)
-        return (view(self, page) if view else {}) | {
+        view = self.views.get(page.type)
+        return (view(site, self.strings, page) if view else {}) | {
             "page": page,
             "meta": page.meta,
             "provenance": provenance_view(site, page),
@@ -132,17 +110,17 @@ class Renderer:
             "site_description": config.description.get(lang, ""),
             "root": config.base_path,
             "home": self.link("", lang),
-            "site_links": [self.link(k, lang) | {"key": k} for k in SITE_LINKS if (k, lang) in site.pages],
+            "site_links": [self.link(k, lang).with_(key=k) for k in SITE_LINKS if (k, lang) in site.pages],
             "breadcrumbs": ancestors,
-            "alternates": [dict(self.link(node.key, other.key), code=other.code, name=other.name,
-                                key=other.key, current=other.key == lang) for other in config.languages],
+            "alternates": [self.link(node.key, other.key).with_(code=other.code, name=other.name, key=other.key,
+                                                                  current=other.key == lang) for other in config.languages],
             "nav_html": self.nav_html(page, volume),
-            "volume": self.link(volume.key, lang) | {"meta": volume.meta} if volume else None,
-            "children": [self.link(k, lang) | {"node": site.nodes[k]} for k in node.children],
+            "volume": self.link(volume.key, lang).with_(meta=volume.meta) if volume else None,
+            "children": [self.link(k, lang).with_(node=site.nodes[k]) for k in node.children],
             "prev": self.neighbour(page, -1),
             "next": self.neighbour(page, +1),
-            "volumes": [self.link(v.key, lang) | {"meta": v.meta, "parts": [self.link(k, lang) for k in v.children]
-                                                  if node.type == "home" else []} for v in self.volumes],
+            "volumes": [self.link(v.key, lang).with_(meta=v.meta, parts=[self.link(k, lang) for k in v.children]
+                                                     if node.type == "home" else []) for v in self.volumes],
             "body": Markup(self.body(page)),
             "indexed": self.indexed(page),
             "search_filters": page_filters(site, page, self.strings[lang]) if self.searchable(page) else [],
@@ -188,8 +166,8 @@ class Renderer:
             items = []
             for child in self.site.children(volume):
                 is_open = child.key == top
-                items.append(self.link(child.key, page.lang) | {"open": is_open, "children": [
-                    self.link(k, page.lang) for k in child.children] if is_open else []})
+                items.append(self.link(child.key, page.lang).with_(open=is_open, children=[
+                    self.link(k, page.lang) for k in child.children] if is_open else []))
             html = self.navs[cache_key] = self.env.get_template("partials/nav.html").render(
                 nav=items, volume=self.link(volume.key, page.lang), t=self.strings[page.lang])
         mark = f'<a href="{escape(page.url)}"'
@@ -260,6 +238,7 @@ class Renderer:
             rows = rows if rows is not None else table.rows.get(config.default_language, [])
             return self.env.get_template("partials/table.html").render(
                 table=table, rows=rows, fallback=fallback, lang=config.language(page.lang),
+                source_code=config.language(config.default_language).code,
                 printed_lang="" if page.lang == config.default_language else config.language(config.default_language).code,
                 title=table.title.get(page.lang) or table.title.get(config.default_language, ""),
                 labels=[c.get(page.lang) or c.get(config.default_language) or c["key"] for c in table.columns],
@@ -267,11 +246,12 @@ class Renderer:
         figure = next(f for f in page.meta.get("figures") or [] if f and f["id"] == ident)
         credit = figure.get("credit") or {}
         number = self.placed_items(page.node.volume)[1].get((page.key, ident)) if page.node.volume else None
-        credit_dept = self.department(credit["department"], page.lang) if credit.get("department") else {"name": "", "url": None}
+        credit_dept = (self.department(credit["department"], page.lang) if credit.get("department")
+                       else DepartmentLink("", "", None))
         return self.env.get_template("partials/figure.html").render(
             figure=figure, number=number, lang=config.language(page.lang), t=self.strings[page.lang],
             image_url=media_url(config, page.source.folder, figure["image"]) if figure.get("image") else "",
-            credit_name=credit_dept["name"], credit_url=credit_dept["url"])
+            credit_name=credit_dept.name, credit_url=credit_dept.url)
 
     # --- reader aids: volume contents, figure numbers, year switch, description ---
 
@@ -308,9 +288,9 @@ class Renderer:
 
         def tree(key: str) -> dict:
             page = site.pages[(key, lang)]
-            return self.link(key, lang) | {
-                "entries": [{"title": e.title, "url": f"{page.url}#{e.id}", "lang": e.lang or ""} for e in page.entries],
-                "children": [tree(child) for child in site.nodes[key].children]}
+            return self.link(key, lang).with_(
+                entries=[{"title": e.title, "url": f"{page.url}#{e.id}", "lang": e.lang or ""} for e in page.entries],
+                children=[tree(child) for child in site.nodes[key].children])
 
         tables, figures = [], []
         for key, kind, ident, number in self.placed_items(volume_key)[0]:
@@ -344,12 +324,11 @@ class Renderer:
             for v in self.volumes:
                 target = v.key + rest if (v.key + rest, page.lang) in self.site.pages else v.key
                 volume = self.link(v.key, page.lang)
-                items.append({"url": self.link(target, page.lang)["url"], "volume": volume["title"],
-                              "lang": volume["lang"] if volume["fallback"] else ""})
+                items.append({"url": self.link(target, page.lang).url, "volume": volume.title, "lang": volume.lang})
             html = self.switches[(rest, page.lang)] = self.env.get_template("partials/year_switch.html").render(items=items)
         current = self.link(node.volume, page.lang)
         mark = f'<a href="{escape(page.url)}"'
-        return {"volume": current["title"], "lang": current["lang"] if current["fallback"] else "",
+        return {"volume": current.title, "lang": current.lang,
                 "list": Markup(html.replace(mark, mark + ' aria-current="page"', 1))}
 
     def description(self, page: Page) -> str:

@@ -32,6 +32,7 @@ class Site:
     task_rows: dict = field(default_factory=dict)  # (key, lang) → rows of a tasks page
     people: People = field(default_factory=People)  # how translations write people's names
     glossary: dict = field(default_factory=dict)   # term as printed → {lang: form} (glossary.yaml)
+    link_cache: dict = field(default_factory=dict, repr=False)  # (key, lang) → Link (links.py), per process
 
     def page(self, key: str, lang: str) -> Page | None:
         return self.pages.get((key, lang))

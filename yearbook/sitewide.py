@@ -9,22 +9,24 @@ from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import quoteattr
 
-from .render import Renderer
+import jinja2
+
+from .site import Site
 
 # The accent and paper colours of static/site.css (also in templates/base.html).
 THEME_COLOUR, BACKGROUND_COLOUR = "#8a1c1c", "#fdfcf9"
 MANIFEST = "manifest.webmanifest"
 
 
-def write_sitewide(renderer: Renderer, staging: Path) -> None:
-    config = renderer.site.config
-    (staging / "index.html").write_text(root_redirect(renderer), encoding="utf-8")
-    (staging / "404.html").write_text(renderer.env.get_template("404.html").render(
+def write_sitewide(site: Site, strings: dict, env: jinja2.Environment, staging: Path) -> None:
+    config = site.config
+    (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
+    (staging / "404.html").write_text(env.get_template("404.html").render(
         languages=config.languages, titles=[config.title[lang.key] for lang in config.languages],
-        strings=renderer.strings, root=config.base_path), encoding="utf-8")
-    (staging / "sitemap.xml").write_text(sitemap(renderer), encoding="utf-8")
+        strings=strings, root=config.base_path), encoding="utf-8")
+    (staging / "sitemap.xml").write_text(sitemap(site), encoding="utf-8")
     for lang in config.languages:
-        (staging / lang.prefix / MANIFEST).write_text(manifest(renderer, lang), encoding="utf-8")
+        (staging / lang.prefix / MANIFEST).write_text(manifest(site, lang), encoding="utf-8")
     (staging / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {absolute(config.base_url, 'sitemap.xml')}\n",
                                         encoding="utf-8")
 
@@ -34,9 +36,9 @@ def absolute(base_url: str, url: str) -> str:
     return urljoin(base_url, url)
 
 
-def manifest(renderer: Renderer, lang) -> str:
+def manifest(site: Site, lang) -> str:
     """The language's web app manifest: its home as start page, the whole site as scope."""
-    config = renderer.site.config
+    config = site.config
     title = config.title[lang.key]
     return json.dumps({
         "name": title, "short_name": title, "description": config.description.get(lang.key, ""),
@@ -46,9 +48,9 @@ def manifest(renderer: Renderer, lang) -> str:
     }, ensure_ascii=False, indent=2) + "\n"
 
 
-def root_redirect(renderer: Renderer) -> str:
+def root_redirect(site: Site) -> str:
     """/ sends readers to the default language's home (a static site cannot negotiate)."""
-    config = renderer.site.config
+    config = site.config
     target = f"{config.base_path}{config.languages[0].prefix}/"
     title = escape(config.title[config.default_language])
     return (f'<!doctype html>\n<html lang="{config.languages[0].code}"><head><meta charset="utf-8">'
@@ -57,9 +59,9 @@ def root_redirect(renderer: Renderer) -> str:
             f'<body><p><a href="{target}">{title}</a></p></body></html>\n')
 
 
-def sitemap(renderer: Renderer) -> str:
+def sitemap(site: Site) -> str:
     """Every page in every language, each listing its translations (hreflang)."""
-    site, config = renderer.site, renderer.site.config
+    config = site.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for key in site.order:
