@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from .data import KINDS, Department, row_ids
 from .diagnostics import Diagnostics
 from .links import DIRECTORY, department_key, page_link
+from .markup import find_figure
 from .site import Site, add_generated_page, generated_key_clash
 from .task_rows import ROLE_COLUMNS
 
@@ -322,8 +323,8 @@ def _entry(site: Site, lang: str, item: Item) -> dict:
 def _figure(site: Site, lang: str, item: Item) -> dict:
     default = site.config.default_language
     target = site.page(item.key, lang)
-    figure = next((f for f in target.meta.get("figures") or [] if f and f["id"] == item.anchor), {})
-    origin = next((f for f in site.page(item.key, default).meta.get("figures") or [] if f and f["id"] == item.anchor), {})
+    figure = find_figure(target.meta, item.anchor) or {}
+    origin = find_figure(site.page(item.key, default).meta, item.anchor) or {}
     # A translation that leaves a caption out shows the source's caption: mark its language.
     untranslated = lang != default and figure.get("caption") == origin.get("caption")
     return {"title": figure.get("caption", item.anchor), "url": f"{target.url}#{item.anchor}",

@@ -24,7 +24,8 @@ from markupsafe import escape
 from .diagnostics import Diagnostics
 from .files import read_text
 from .site import add_generated_page, generated_key_clash
-from .translation import MISSING, mark_foreign
+from .markup import mark_foreign
+from .translation import MISSING
 
 GUIDE_KEY = "guide"
 FILE_ATTR = re.compile(r"(?:^|\s)file=(\S+)")

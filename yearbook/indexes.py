@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics, Location, relpath
 from .site import Site, add_generated_page, generated_key_clash
-from .translation import MISSING, split_entries, strip_tags
+from .markup import find_figure, placeholders, split_entries, strip_tags
+from .translation import MISSING
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -26,7 +27,6 @@ SUBJECTS_ORDER, CHRONOLOGY_ORDER = 100_000, 100_001
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 OTHER = "#"   # terms that start with a digit or a symbol: one group before A
 
-TABLE_PLACEHOLDER = re.compile(r"<!--yb:table:([a-z0-9-]+)-->")
 # 2021年11月19—21日 · 2021年4月 · 1月7日 (the year may be left to the volume's coverage year)
 ZH_DATE = re.compile(r"^\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})(?:\s*[—–-]\s*\d{1,2})?日)?")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -165,7 +165,7 @@ def chronology_items(site: Site, keys: list, year: int, diags: Diagnostics) -> l
         origin = site.pages[(key, default)]
         pages = {lang: site.pages[(key, lang)] for lang in config.language_keys}
         seen = 0
-        for ident in TABLE_PLACEHOLDER.findall(origin.body_html):
+        for ident in [i for kind, i in placeholders(origin.body_html) if kind == "table"]:
             table = site.tables.get((origin.source.folder, ident))
             if table is None or not table.chronology or (table.folder, table.id) in listed:
                 continue
@@ -270,7 +270,7 @@ def _figure_item(page: Page, figure_id: str, day: tuple, config) -> dict:
     source_code = config.language(config.default_language).code
     own = page.lang == config.default_language or (page.source.lang == page.lang and any(
         f and f.get("id") == figure_id and f.get("caption") for f in page.source.front.data.get("figures") or []))
-    figure = next(f for f in page.meta["figures"] if f and f["id"] == figure_id)
+    figure = find_figure(page.meta, figure_id)
     printed, text = _own_date(figure["caption"])
     text = FIRST_SENTENCE.split(text, maxsplit=1)[0]  # the event; "图为…" / "The photo shows…" describes the photo
     return {"iso": day[0], "printed": printed or day[1], "printed_lang": "" if own and printed else source_code,

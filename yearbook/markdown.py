@@ -21,12 +21,12 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.attrs import attrs_block_plugin
 
+from .markup import VALID_ID, entry_heading_open, placeholder, site_link
+
 TRAILING_ID = re.compile(r"\s*\{#[^}]*\}\s*$")
-VALID_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DIRECTIVE = re.compile(r"^:::[ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]*$")
 DIRECTIVE_KINDS = ("table", "figure")
 RAW_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
-LINK_PLACEHOLDER = "yb://"
 
 
 @dataclass
@@ -81,8 +81,9 @@ def entry_headings(md: MarkdownIt) -> None:
 
     def heading_open(self, tokens, idx, options, env):
         token = tokens[idx]
-        html = self.renderToken(tokens, idx, options, env)
-        if token.meta.get("entry") and env.get("brackets"):
+        entry = token.meta.get("entry")
+        html = entry_heading_open(entry) if entry else self.renderToken(tokens, idx, options, env)
+        if entry and env.get("brackets"):
             html += '<span class="entry-mark">【</span>'
         return html
 
@@ -136,7 +137,7 @@ def directives(md: MarkdownIt) -> None:
 
     md.block.ruler.before("paragraph", "yb_directive", block)
     md.add_render_rule("yb_directive", lambda self, tokens, idx, options, env:
-                       f'<!--yb:{tokens[idx].meta["kind"]}:{tokens[idx].meta["id"]}-->\n')
+                       placeholder(tokens[idx].meta["kind"], tokens[idx].meta["id"]))
 
 
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file):", re.I)   # markdown-it refuses these
@@ -178,7 +179,7 @@ def internal_links(md: MarkdownIt) -> None:
                 target = re.sub(r"\.[a-z]{2}(-[A-Za-z]+)?\.md$|\.md$", "", target)
                 target = "" if target in (".", "index") else re.sub(r"/index$", "", target)
                 state.env["links"].append((target, fragment, line))
-                child.attrSet("href", f"{LINK_PLACEHOLDER}{target}#{fragment}")
+                child.attrSet("href", site_link(target, fragment))
 
     md.core.ruler.push("internal_links", rewrite)
 

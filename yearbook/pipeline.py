@@ -20,7 +20,8 @@ from .guide import add_guide_pages
 from .markdown import render_markdown
 from .offline import write_offline_bundle
 from .parallel import map_items
-from .render import Renderer, is_cjk, load_strings, render_one
+from .markup import is_cjk_language
+from .render import Renderer, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
 from .sitewide import write_sitewide
 from .sources import load_sources
@@ -91,7 +92,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         report.site = site
     report.stop_on_errors()
     with report.step("markdown"):
-        brackets = {lang.key: is_cjk(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
+        brackets = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
         cache = {} if markdown_cache is None else markdown_cache
         todo = [source for source in sources if (source.file, source.body) not in cache]
         for source, (_, result) in zip(todo, map_items(_markdown_job, brackets, todo)):

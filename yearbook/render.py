@@ -17,24 +17,18 @@ from .config import strings_file
 from .diagnostics import Diagnostics, Location, relpath
 from .files import read_text
 from .links import DepartmentLink, Link, department_link, page_link
-from .markdown import LINK_PLACEHOLDER
 from .pages import Page
 from .provenance import provenance_view
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site, media_url
-from .translation import MISSING, PARTIAL, split_entries, strip_tags
+from .markup import PLACEHOLDER, PLACEHOLDER_START, SITE_LINK, SITE_LINK_PREFIX, entry_heading_open, find_figure, is_cjk_language, split_entries, strip_tags
+from .translation import MISSING, PARTIAL
 from .yamldoc import parse_yaml
 
-PLACEHOLDER = re.compile(r"<!--yb:(table|figure):([a-z0-9-]+)-->\n?")
-SITE_LINK = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"#]*)#([^"]*)"')
 
 
 # Pages the build makes that the header links to on every page, when they exist.
 SITE_LINKS = ("departments", "guide")
-
-
-def is_cjk(code: str) -> bool:
-    return code.lower().startswith(("zh", "ja"))
 
 
 def load_strings(site: Site, diags: Diagnostics) -> dict:
@@ -147,7 +141,7 @@ class Renderer:
         return self.site.config.search and self.indexed(page)
 
     def char_indexed(self, page: Page) -> bool:
-        return self.searchable(page) and is_cjk(self.site.config.language(page.lang).code)
+        return self.searchable(page) and is_cjk_language(self.site.config.language(page.lang).code)
 
     def nav_html(self, page: Page, volume) -> Markup:
         """The volume's table of contents: every part, and the open part's pages.
@@ -188,11 +182,11 @@ class Renderer:
     def body(self, page: Page) -> str:
         """Markdown HTML with tables, figures and site links filled in."""
         html = page.body_html
-        if "<!--yb:" in html:
+        if PLACEHOLDER_START in html:
             html = PLACEHOLDER.sub(lambda m: self.partial(page, m.group(1), m.group(2)), html)
         if page.meta.get("authors"):
             html = self.with_bylines(page, html)
-        if LINK_PLACEHOLDER in html:
+        if SITE_LINK_PREFIX in html:
             def resolve(match):
                 target = self.site.page(match.group(1), page.lang)
                 url = target.url if target else "#"
@@ -225,7 +219,7 @@ class Renderer:
             if following is None:
                 html += "".join(bylines)
             else:
-                heading = f'<h2 id="{following}" class="entry">'
+                heading = entry_heading_open(following)
                 html = html.replace(heading, "".join(bylines) + heading, 1)
         return html
 
@@ -243,7 +237,7 @@ class Renderer:
                 title=table.title.get(page.lang) or table.title.get(config.default_language, ""),
                 labels=[c.get(page.lang) or c.get(config.default_language) or c["key"] for c in table.columns],
                 t=self.strings[page.lang])
-        figure = next(f for f in page.meta.get("figures") or [] if f and f["id"] == ident)
+        figure = find_figure(page.meta, ident)
         credit = figure.get("credit") or {}
         number = self.placed_items(page.node.volume)[1].get((page.key, ident)) if page.node.volume else None
         credit_dept = (self.department(credit["department"], page.lang) if credit.get("department")
@@ -301,8 +295,8 @@ class Renderer:
                 own = table.title.get(lang)
                 tables.append(item | {"title": own or table.title.get(default, ""), "lang": "" if own else default_code})
             else:
-                caption = next(f for f in page.meta.get("figures") or [] if f and f["id"] == ident)["caption"]
-                source = next(f for f in site.pages[(key, default)].meta.get("figures") or [] if f and f["id"] == ident)
+                caption = find_figure(page.meta, ident)["caption"]
+                source = find_figure(site.pages[(key, default)].meta, ident)
                 foreign = lang != default and caption == source["caption"]
                 figures.append(item | {"title": caption, "lang": default_code if foreign else ""})
         cached = self.tocs[(volume_key, lang)] = {

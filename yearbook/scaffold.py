@@ -20,7 +20,7 @@ import yaml
 from .config import Config
 from .data import Registry
 from .diagnostics import Diagnostics, relpath, suggest
-from .markdown import VALID_ID
+from .markup import VALID_ID
 from .site import page_url
 from .sources import split_front_matter
 

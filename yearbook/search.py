@@ -15,7 +15,8 @@ from pathlib import Path
 from .data import row_ids
 from .diagnostics import Diagnostics, Location
 from .site import add_generated_page, generated_key_clash
-from .translation import MISSING, strip_tags
+from .markup import NOT_CJK, SEARCH_BODY_END, SEARCH_BODY_START, split_before_entries, strip_tags, without_foreign
+from .translation import MISSING
 
 
 def pagefind_binary() -> str | None:
@@ -69,17 +70,14 @@ def _sort_entry_file(path: Path) -> None:
 # those whose text contains the query itself (static/search.js).
 
 CHAR_BLOCK_START, CHAR_BLOCK_END = "\u2045", "\u2046"
-_NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_ENTRY_START = re.compile(r'(?=<h2 id="[a-z0-9-]+" class="entry">)')
-_FOREIGN = re.compile(r'<div class="untranslated"[^>]*>.*?</div>\n', re.S)
 
 INDEXED_TYPES = ("section", "summary", "tasks", "article")
 
 
 def char_block(html: str) -> str:
     """The hidden index of the distinct Chinese characters in `html`, in order of appearance."""
-    text = strip_tags(_FOREIGN.sub("", html)) if "<" in html else html
-    chars = dict.fromkeys(_NOT_CJK.sub("", text))  # both steps run in C: this is on every page
+    text = strip_tags(without_foreign(html)) if "<" in html else html
+    chars = dict.fromkeys(NOT_CJK.sub("", text))  # both steps run in C: this is on every page
     if not chars:
         return ""
     return f'<p hidden class="char-index">{CHAR_BLOCK_START} {" ".join(chars)} {CHAR_BLOCK_END}</p>\n'
@@ -87,18 +85,15 @@ def char_block(html: str) -> str:
 
 def with_char_index(html: str) -> str:
     """`html` with a character index after the text before the first entry and after every entry."""
-    return "".join(part + char_block(part) for part in _ENTRY_START.split(html))
-
-
-_ARTICLE_START, _ARTICLE_END = "<article data-pagefind-body>", "</article>"
+    return "".join(part + char_block(part) for part in split_before_entries(html))
 
 
 def with_page_char_index(html: str, body: str) -> str:
     """One more character index for what the templates add around the Markdown body
     (titles, task tables, department lines, notes), at the end of the indexed article.
     The body has indexes of its own, so only the text around it is scanned."""
-    start = html.find(_ARTICLE_START)
-    end = html.find(_ARTICLE_END, start)
+    start = html.find(SEARCH_BODY_START)
+    end = html.find(SEARCH_BODY_END, start)
     if start < 0 or end < 0:
         return html
     around = html[start:end].replace(body, "", 1)

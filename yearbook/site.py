@@ -18,7 +18,8 @@ from .markdown import MarkdownResult
 from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
 from .schema import validate
 from .sources import Source
-from .translation import MISSING, mark_foreign, apply_fallback, is_stale, strip_tags
+from .markup import mark_foreign, strip_tags
+from .translation import MISSING, apply_fallback, is_stale
 
 
 @dataclass

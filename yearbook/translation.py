@@ -15,10 +15,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, Location, relpath
+from .markup import CJK, mark_foreign, split_entries, strip_tags
 from .pages import Entry, Page
 
-ENTRY_START = re.compile(r'<h2 id="([a-z0-9-]+)" class="entry">')
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 PROSE_COLUMNS = ("group", "content", "progress")   # task-row cells a translation writes
 
@@ -26,16 +25,6 @@ PROSE_COLUMNS = ("group", "content", "progress")   # task-row cells a translatio
 SOURCE, TRANSLATED, PARTIAL, MISSING = "source", "translated", "partial", "missing"
 
 
-def split_entries(html: str) -> tuple[str, dict]:
-    """(text before the first entry, {entry id: html of the entry up to the next one})."""
-    starts = list(ENTRY_START.finditer(html))
-    if not starts:
-        return html, {}
-    chunks = {}
-    for index, match in enumerate(starts):
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(html)
-        chunks[match.group(1)] = html[match.start():end]
-    return html[: starts[0].start()], chunks
 
 
 def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: list, source_code: str) -> None:
@@ -68,9 +57,6 @@ def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: 
     page.entries = entries
 
 
-def mark_foreign(html: str, code: str) -> str:
-    """Source-language text inside a translation: marked for screen readers and kept out of search."""
-    return f'<div class="untranslated" lang="{code}" data-pagefind-ignore>\n{html}</div>\n'
 
 
 def is_stale(page: Page, source_hash: str) -> bool:
@@ -256,9 +242,6 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(1, width - used)
 
 
-def strip_tags(html: str) -> str:
-    """Text of an HTML fragment (generated markup: a regex is enough)."""
-    return re.sub(r"<[^>]+>", "", html)
 
 
 def coverage_report(site, lang: str) -> str:

@@ -1,0 +1,52 @@
+"""The HTML contract (yearbook/markup.py): what Markdown rendering writes, every reader reads back."""
+from yearbook.markdown import render_markdown
+from yearbook.markup import (CJK, PLACEHOLDER, SITE_LINK, VALID_ID, find_figure, mark_foreign, placeholders,
+                             split_before_entries, split_entries, strip_tags, without_foreign)
+from yearbook.search import char_block, with_char_index
+
+BODY = """前言段落。
+
+{#meetings-01}
+## 区政府全体会议
+2021年10月8日，区政府召开第一次全体会议。见[概况](data.md#data-01)。
+
+::: table t04
+
+{#meetings-02}
+## 区政府常务会议
+共召开常务会议12次。
+
+::: figure p01
+"""
+
+
+def test_what_markdown_writes_every_reader_reads():
+    result = render_markdown(BODY, "2022/gov/meetings", brackets=True)
+    html = result.html
+    # Entries: the writer's headings are what split_entries and the character index cut at.
+    head, chunks = split_entries(html)
+    assert list(chunks) == ["meetings-01", "meetings-02"] == [e[0] for e in result.entries]
+    assert strip_tags(head).strip() == "前言段落。"
+    assert "【区政府全体会议】" in strip_tags(chunks["meetings-01"])
+    assert split_before_entries(html) == [head, chunks["meetings-01"], chunks["meetings-02"]]
+    assert with_char_index(html).count('class="char-index"') == 3
+    # Placeholders: the directives' places, in order, for render.py and the indexes.
+    assert placeholders(html) == [("table", "t04"), ("figure", "p01")] == [(k, i) for k, i, _ in result.directives]
+    assert len(PLACEHOLDER.findall(html)) == 2
+    # Links to other pages: a page key and fragment for render.py to resolve per language.
+    assert SITE_LINK.findall(html) == [("2022/gov/data", "data-01")]
+    assert all(VALID_ID.match(anchor) for anchor in result.anchors)
+
+
+def test_foreign_text_is_marked_and_removed_whole_even_with_nested_blocks():
+    inner = '<div class="scroll"><table><tr><td>中文表格</td></tr></table></div>\n<p>中文段落</p>\n'
+    html = "<p>English</p>\n" + mark_foreign(inner, "zh-CN") + "<p>After</p>\n"
+    assert without_foreign(html) == "<p>English</p>\n<p>After</p>\n"
+    assert char_block(html) == ""   # the foreign block's characters are not this language's
+    assert not CJK.search(strip_tags(without_foreign(html)))
+
+
+def test_find_figure():
+    meta = {"figures": [None, {"id": "p01", "caption": "甲"}, {"id": "p02", "caption": "乙"}]}
+    assert find_figure(meta, "p02")["caption"] == "乙"
+    assert find_figure(meta, "p09") is None and find_figure({}, "p01") is None
