@@ -149,3 +149,17 @@ def test_precompressed_files_are_byte_identical_and_decompress_to_the_original(s
         assert brotli.decompress(first[path + ".br"]) == first[path]
     assert not any(p.endswith((".gz.gz", ".br.gz")) for p in first)
     assert b".gz" not in first["offline.json"]   # the offline worker caches the originals only
+
+
+def test_the_offline_list_is_written_after_search_and_names_every_file(site, run, tmp_path):
+    """pipeline.write_site: offline after search (the list names the index files), precompression last."""
+    import json
+
+    enable_search(site)
+    assert run(site, "build", "--precompress", "--output", str(tmp_path / "out"))[0] == 0
+    listed = set(json.loads((tmp_path / "out/offline.json").read_text(encoding="utf-8"))["files"])
+    files = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert "pagefind/pagefind.js" in listed and any(f.startswith("pagefind/fragment/") for f in listed)
+    pages = {f[: -len("index.html")] for f in files if f.endswith("index.html")}
+    others = {f for f in files if not f.endswith(("index.html", ".gz", ".br"))} - {"offline.json", "sw.js", ".yearbook-output"}
+    assert listed == pages | others

@@ -147,7 +147,7 @@ def test_pagefind_exiting_0_with_a_broken_index_is_an_error(site, run, monkeypat
     fake = tmp_path / "pagefind"
     fake.write_text("#!/bin/sh\nmkdir -p \"$2/pagefind\"\nprintf '{\"vers' > \"$2/pagefind/pagefind-entry.json\"\n")
     fake.chmod(0o755)
-    monkeypatch.setattr("yearbook.search.pagefind_binary", lambda: str(fake))
+    monkeypatch.setattr("yearbook.search_index.pagefind_binary", lambda: str(fake))
     err = check_errors(run, site, "build")
     assert err.startswith("config.yaml: error: Pagefind wrote an incomplete search index (pagefind-entry.json: ")
     assert "hint: check the free disk space and build again; --no-search builds without search" in err

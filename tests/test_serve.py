@@ -366,7 +366,7 @@ def test_preview_answers_only_its_own_host_names_and_origins(site, start):
     assert _raw_get(server.port, "/livereload", {**upgrade, "Origin": "http://evil.example.com"}).startswith("HTTP/1.1 403")
     # A client of our own origin connects; a frame that is not livereload's JSON is ignored, no traceback.
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        request = [f"GET /livereload HTTP/1.1", *(f"{k}: {v}" for k, v in upgrade.items()),
+        request = ["GET /livereload HTTP/1.1", *(f"{k}: {v}" for k, v in upgrade.items()),
                    f"Origin: http://{host}", "", ""]
         sock.sendall("\r\n".join(request).encode("latin-1"))
         assert sock.recv(4096).startswith(b"HTTP/1.1 101")

@@ -44,6 +44,22 @@ class Item:
     printed: str = ""    # the body's name as printed there, when the source records it
 
 
+@dataclass(frozen=True)
+class DirectoryData:
+    """The directory page's build result: every body's items, and task rows by anchor."""
+
+    gathered: dict    # registry id → [Item]
+    task_rows: dict   # (tasks page key, lang) → ({anchor: row}, shown in the source language)
+
+
+@dataclass(frozen=True)
+class DepartmentData:
+    """A department page's build result: the body, and everything the yearbook says about it."""
+
+    department_id: str
+    items: list       # [Item], in reading order
+
+
 def row_anchor(row: dict) -> str:
     """The id of a task row's heading (templates/tasks.html): r001, r042 …"""
     try:
@@ -114,11 +130,11 @@ def add_department_pages(site: Site, strings: dict, diags: Diagnostics) -> None:
                 rows = own if own is not None else site.task_rows.get((key, default)) or []
                 task_rows[(key, lang)] = ({row_anchor(r): r for r in rows}, own is None)
     add_generated_page(site, DIRECTORY, DIRECTORY_TYPE, "", {lang: strings[lang]["departments_title"] for lang in languages},
-                       order=10**6, in_tree=False, meta={"gathered": gathered, "task_rows": task_rows})
+                       order=10**6, in_tree=False, data=DirectoryData(gathered, task_rows))
     for dept in sorted(registry.departments.values(), key=sort_key):
         titles = {lang: dept.name.get(lang) or dept.name.get(default) or dept.id for lang in languages}
         add_generated_page(site, department_key(dept.id), DEPARTMENT_TYPE, DIRECTORY, titles, order=dept.order,
-                           in_tree=False, meta={"department_id": dept.id, "gathered_items": gathered[dept.id]})
+                           in_tree=False, data=DepartmentData(dept.id, gathered[dept.id]))
 
 
 def sort_key(dept: Department) -> tuple:
@@ -187,7 +203,7 @@ def directory_view(site: Site, strings: dict, page: "Page") -> dict:
     """Every body of the registry by kind, each with the number of things its page gathers."""
     lang = page.lang
     t = strings[lang]
-    gathered = page.meta["gathered"]
+    gathered = page.node.data.gathered
     default = site.config.default_language
     source_code = _other_code(site, lang)
     groups: dict = {}
@@ -209,9 +225,9 @@ def department_view(site: Site, strings: dict, page: "Page") -> dict:
     lang = page.lang
     t = strings[lang]
     config = site.config
-    dept = site.registry.get(page.meta["department_id"])
+    dept = site.registry.get(page.node.data.department_id)
     source_code = _other_code(site, lang)
-    items = page.meta["gathered_items"]
+    items = page.node.data.items
     by_volume: dict = {}
     for item in items:
         by_volume.setdefault(site.nodes[item.key].volume, []).append(item)
@@ -332,7 +348,7 @@ def _figure(site: Site, lang: str, item: Item) -> dict:
 
 
 def _task_row(site: Site, lang: str, dept: Department, item: Item) -> dict:
-    rows, fallback = site.nodes[DIRECTORY].meta["task_rows"][(item.key, lang)]
+    rows, fallback = site.nodes[DIRECTORY].data.task_rows[(item.key, lang)]
     row = rows.get(item.anchor, {})
     text_lang = _other_code(site, lang) if fallback else ""
     return {"no": row.get("no", item.anchor), "text": row.get("content", ""), "lang": text_lang,

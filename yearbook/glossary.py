@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics, Location, relpath
+from .diagnostics import Diagnostics, relpath
 from .schema import List, Map, Str, validate
 from .translation import translated_units
 from .files import read_text

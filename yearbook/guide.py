@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -23,8 +24,8 @@ from markupsafe import escape
 
 from .diagnostics import Diagnostics
 from .files import read_text
-from .site import add_generated_page, generated_key_clash
 from .markup import mark_foreign
+from .site import add_generated_page, generated_key_clash
 from .translation import MISSING
 
 GUIDE_KEY = "guide"
@@ -101,14 +102,22 @@ def guide_files(config, diags: Diagnostics) -> dict:
     return texts
 
 
+@dataclass(frozen=True)
+class GuideData:
+    """The guide page's build result: the table of contents of its headings, per language."""
+
+    toc_by_lang: dict
+
+
 def add_guide_pages(site, strings: dict, diags: Diagnostics) -> None:
     """/LANG/guide/ for every language, when there is a guide file (outside the yearbook's tree)."""
     config = site.config
     texts = guide_files(config, diags)
     if not texts or generated_key_clash(site, GUIDE_KEY, "editing guide", diags):
         return
+    tocs: dict = {}
     add_generated_page(site, GUIDE_KEY, "guide", "", {lang: strings[lang]["guide_title"] for lang in config.language_keys},
-                       order=10**6, in_tree=False)
+                       order=10**6, in_tree=False, data=GuideData(tocs))
     for lang in config.language_keys:
         shown = lang if lang in texts else (config.default_language if config.default_language in texts else next(iter(texts)))
         html, toc = render_guide(texts[shown])
@@ -117,12 +126,12 @@ def add_guide_pages(site, strings: dict, diags: Diagnostics) -> None:
             page.text_status = MISSING
             html = mark_foreign(html, config.language(shown).code)
         page.body_html = html
-        page.meta["toc"] = toc
+        tocs[lang] = toc
 
 
 def guide_view(site, strings: dict, page) -> dict:
     """Template data of guide.html: the table of contents of the guide's headings."""
-    return {"toc": page.meta.get("toc") or []}
+    return {"toc": page.node.data.toc_by_lang.get(page.lang) or []}
 
 
 # Page views of this module's page kinds: view(site, strings, page) → template context (pipeline.VIEWS).

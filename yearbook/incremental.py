@@ -49,7 +49,7 @@ class BuildState:
 
 
 def _digest(value) -> str:
-    # repr, not JSON: generated pages keep tuples and tuple-keyed dicts in their meta.
+    # repr, not JSON: generated pages keep tuples and tuple-keyed dicts in their data (Node.data).
     # Both builds compared run in the same process, so reprs are comparable.
     return hashlib.sha1(repr(value).encode()).hexdigest()
 
@@ -77,7 +77,8 @@ def input_digests(site) -> dict:
     for (key, lang), page in sorted(site.pages.items()):
         digest = per_key.setdefault(key, hashlib.sha1())
         digest.update(page.body_html.encode())  # the largest part: hashed as is, not repr'd
-        digest.update(repr([lang, page.source.file, page.source.text_hash, page.meta, sorted(page.anchors)]).encode())
+        digest.update(repr([lang, page.source.file, page.source.text_hash, page.meta, sorted(page.anchors),
+                            page.node.data]).encode())   # a generated page's data (a chronology quotes entries)
     return {key: digest.hexdigest() for key, digest in per_key.items()}
 
 

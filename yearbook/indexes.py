@@ -11,6 +11,7 @@ import datetime as _dt
 import functools
 import html as _html
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics, Location, relpath
@@ -22,6 +23,13 @@ if TYPE_CHECKING:
     from .pages import Page
 
 SUBJECTS, CHRONOLOGY = "subjects", "chronology"
+
+
+@dataclass(frozen=True)
+class PerLanguage:
+    """A subject index's or chronology's build result: its template data per language."""
+
+    by_lang: dict
 # After every written part of the volume (their `order` is small), subjects before chronology.
 SUBJECTS_ORDER, CHRONOLOGY_ORDER = 100_000, 100_001
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
@@ -50,14 +58,14 @@ def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list |
         key = f"{volume.key}/{SUBJECTS}"
         index = {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys}
         if index[site.config.default_language]["groups"] and not generated_key_clash(site, key, "subject index", diags):
-            add_generated_page(site, key, SUBJECTS, volume.key, titles, order=SUBJECTS_ORDER, meta={"subject_index": index})
+            add_generated_page(site, key, SUBJECTS, volume.key, titles, order=SUBJECTS_ORDER, data=PerLanguage(index))
         key = f"{volume.key}/{CHRONOLOGY}"
         items = chronology_items(site, keys, volume.meta["coverage_year"], diags)
         if items and not generated_key_clash(site, key, "chronology", diags):
             months = {lang: _by_month([item[lang] for item in items], strings[lang]) for lang in site.config.language_keys}
             add_generated_page(site, key, CHRONOLOGY, volume.key,
                                {lang: strings[lang]["chronology_title"] for lang in site.config.language_keys},
-                               order=CHRONOLOGY_ORDER, meta={"chronology": months})
+                               order=CHRONOLOGY_ORDER, data=PerLanguage(months))
 
 
 # --- subject index ---------------------------------------------------------
@@ -298,12 +306,12 @@ def _by_month(items: list, t: dict) -> list:
 
 def subjects_view(site: Site, strings: dict, page: Page) -> dict:
     """Template data of a subject index page (computed in the generate step)."""
-    return {"subject_index": page.meta["subject_index"][page.lang]}
+    return {"subject_index": page.node.data.by_lang[page.lang]}
 
 
 def chronology_view(site: Site, strings: dict, page: Page) -> dict:
     """Template data of a chronology page (computed in the generate step)."""
-    return {"months": page.meta["chronology"][page.lang]}
+    return {"months": page.node.data.by_lang[page.lang]}
 
 
 # Page views of this module's page kinds: view(site, strings, page) → template context (pipeline.VIEWS).

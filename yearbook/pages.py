@@ -125,6 +125,8 @@ class Node:
     meta: dict = field(default_factory=dict)      # default-language front matter (language-neutral fields)
     sources: dict = field(default_factory=dict)   # lang → Source
     generated: bool = False                       # made by the build (department pages, indexes), not written
+    data: object = None                           # what the build computed for a generated page: its feature's
+                                                  # own dataclass (departments.DepartmentData …), never front matter
 
 
 @dataclass

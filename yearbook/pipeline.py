@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import departments, guide, indexes, output, search
+from . import departments, guide, indexes, output, search, search_index
 from . import export as offline_edition
 from .config import Config, load_config
 from .data import load_people, load_registry, load_tables
@@ -25,7 +25,7 @@ from .render import Renderer, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
 from .sitewide import write_sitewide
 from .sources import load_sources
-from .task_rows import complete_task_rows
+from .task_rows import complete_task_rows, load_task_rows
 
 
 # Page views: page type → view(site, strings, page) → what its template needs beyond the common
@@ -105,6 +105,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
     with report.step("validate"):
         attach_markdown(site, results, diags)
         validate_references(site, results, diags)
+        load_task_rows(site, diags)   # task tables' rows (ROWS.LANG.tsv), department ids checked
         strings = load_strings(site, diags)
         terms = load_glossary(site, diags)
         site.glossary = {t.source: {"en": t.english} for t in terms if t.origin == "glossary"}
@@ -164,7 +165,7 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 output.copy_media(site, staging)
             if config.search if with_search is None else with_search:
                 with report.step("search"):
-                    report.indexed_pages = search.build_index(staging, diags, config.file)
+                    report.indexed_pages = search_index.build_index(staging, diags, config.file)
                 report.stop_on_errors()
             elif keep_index:
                 output.carry_over_index(config, staging)

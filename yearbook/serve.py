@@ -42,7 +42,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import HTTPError
 
-from . import incremental, output, pipeline, search
+from . import incremental, output, pipeline, search_index
 from .guide import guide_path
 from .config import Config, load_config
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath
@@ -478,7 +478,7 @@ class SearchIndexer:
                 (copy, config), self._wanted = self._wanted, None
             start = time.perf_counter()
             diags = Diagnostics()
-            pages = search.build_index(copy, diags, config.file)
+            pages = search_index.build_index(copy, diags, config.file)
             seconds = time.perf_counter() - start
             if diags.errors:
                 print(diags.format_text(), file=sys.stderr, flush=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .data import People, Registry, read_rows
+from .data import People, Registry
 from .files import is_dot
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .markdown import MarkdownResult
@@ -194,18 +194,20 @@ def reading_order(site: Site) -> None:
 
 
 def add_generated_page(site: Site, key: str, page_type: str, parent: str | None, titles: dict,
-                       order: int = 0, meta: dict | None = None, in_tree: bool = True) -> Node:
+                       order: int = 0, data: object = None, in_tree: bool = True) -> Node:
     """A page made by the build rather than written (department pages, indexes, search):
     one Node, one Page per language with `titles[lang]`. With `in_tree`, it is a child of
     `parent` (listed in its contents and in the volume's navigation); call `reading_order`
-    after adding pages. The caller makes sure `key` is free (see `generated_key_clash`)."""
+    after adding pages. `data` is what the feature computed for it (Node.data). The caller
+    makes sure `key` is free (see `generated_key_clash`)."""
     config = site.config
     home = site.nodes[""]
     volume = site.nodes[parent].volume if parent is not None and parent in site.nodes else None
     # Every front-matter field the templates may ask for, empty: generated pages have no file.
     blank = {name: (None if value is None else type(value)()) for name, value in home.meta.items()}
-    base = blank | {"type": page_type, "title": titles[config.default_language], "order": order} | (meta or {})
-    node = Node(key, page_type, order, parent, volume=volume, meta=base, sources=dict(home.sources), generated=True)
+    base = blank | {"type": page_type, "title": titles[config.default_language], "order": order}
+    node = Node(key, page_type, order, parent, volume=volume, meta=base, sources=dict(home.sources), generated=True,
+                data=data)
     site.nodes[key] = node
     if in_tree and parent is not None:
         siblings = site.nodes[parent].children
@@ -350,8 +352,6 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
                           "add its entries (a line '{#id}', then '## title' and the text), or delete the file")
         _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
         _check_links(site, page, results[src.file], diags)
-        if node.type == "tasks":
-            _load_task_rows(site, node, diags)
 
 
 def _check_authors(page: Page, entry_ids: list, diags: Diagnostics) -> None:
@@ -455,30 +455,3 @@ def _check_translation_entries(page: Page, source_ids: list, diags: Diagnostics)
                         suggest(entry.id, source_ids) or "a translation uses the entry ids of its source")
 
 
-def _load_task_rows(site: Site, node: Node, diags: Diagnostics) -> None:
-    """Rows of a tasks page per language, with department ids checked."""
-    default = site.config.default_language
-    source = node.sources[default]
-    stem = node.meta["rows"]
-    keys = None
-    for lang in site.config.language_keys:
-        path = source.folder / f"{stem}.{lang}.tsv"
-        if not path.exists():
-            if lang == default:
-                diags.error(source.front.where("rows"), f"rows file {stem}.{lang}.tsv does not exist",
-                            "add the TSV beside this page; its first row names the columns")
-            continue
-        file = relpath(path, site.config.root)
-        rows = read_rows(path, keys, site.config.root, diags)
-        site.task_rows[(node.key, lang)] = rows
-        if lang != default:
-            continue
-        columns = [c["key"] for c in node.meta["columns"] if c]
-        for column in columns:
-            if rows and column not in rows[0]:
-                diags.error(source.front.where("columns"), f"column '{column}' is not in {stem}.{lang}.tsv",
-                            suggest(column, [k for k in rows[0] if k != "_line"]) or "add the column to the TSV")
-        for row in rows:
-            for column in ("lead", "responsible"):
-                for dept in filter(None, (row.get(column) or "").split(";")):
-                    site.registry.check_ref(dept.strip(), Location(file, row["_line"], 1), diags)

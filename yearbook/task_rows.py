@@ -9,8 +9,8 @@ the translation does write is kept as written.
 """
 from __future__ import annotations
 
-from .data import row_ids
-from .diagnostics import Diagnostics, Location, relpath
+from .data import read_rows, row_ids
+from .diagnostics import Diagnostics, Location, relpath, suggest
 
 ROLE_COLUMNS = ("lead", "responsible")   # columns holding ;-separated registry ids
 PRINTED = "_as_printed"                  # lead_as_printed: the units as printed
@@ -20,6 +20,42 @@ LEADERS = "leaders"                      # ;-separated names of people
 
 def split_names(cell: str) -> list:
     return [name.strip() for name in (cell or "").split(";") if name.strip()]
+
+
+def load_task_rows(site, diags: Diagnostics) -> None:
+    """Rows of every tasks page (ROWS.LANG.tsv beside it) into site.task_rows, with the columns
+    the page declares and the department ids of the source rows checked."""
+    for key in site.order:
+        if site.nodes[key].type == "tasks":
+            _load_rows(site, site.nodes[key], diags)
+
+
+def _load_rows(site, node, diags: Diagnostics) -> None:
+    default = site.config.default_language
+    source = node.sources[default]
+    stem = node.meta["rows"]
+    keys = None
+    for lang in site.config.language_keys:
+        path = source.folder / f"{stem}.{lang}.tsv"
+        if not path.exists():
+            if lang == default:
+                diags.error(source.front.where("rows"), f"rows file {stem}.{lang}.tsv does not exist",
+                            "add the TSV beside this page; its first row names the columns")
+            continue
+        file = relpath(path, site.config.root)
+        rows = read_rows(path, keys, site.config.root, diags)
+        site.task_rows[(node.key, lang)] = rows
+        if lang != default:
+            continue
+        columns = [c["key"] for c in node.meta["columns"] if c]
+        for column in columns:
+            if rows and column not in rows[0]:
+                diags.error(source.front.where("columns"), f"column '{column}' is not in {stem}.{lang}.tsv",
+                            suggest(column, [k for k in rows[0] if k != "_line"]) or "add the column to the TSV")
+        for row in rows:
+            for column in ("lead", "responsible"):
+                for dept in filter(None, (row.get(column) or "").split(";")):
+                    site.registry.check_ref(dept.strip(), Location(file, row["_line"], 1), diags)
 
 
 def complete_task_rows(site, diags: Diagnostics) -> None:

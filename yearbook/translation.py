@@ -10,7 +10,6 @@ the source changes, the translation is reported as stale.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
