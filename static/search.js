@@ -25,17 +25,11 @@ const FILTER_KEYS = ["volume", "part", "department", "kind"];
 let pagefind = null;
 const chosen = {}; // filter key → Set of values
 
-const fold = (text) => text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ");
+const { fold } = window.yearbookQuery;   // static/query.js, loaded by every page
 
-/** The parts a result must contain: quoted phrases, then the other words. */
+/** The parts a result must contain: quoted phrases, then the other words, folded. */
 function queryParts(query) {
-  const parts = [];
-  const rest = query.replace(/["“”「」]([^"“”「」]+)["“”「」]/g, (_, phrase) => {
-    parts.push(fold(phrase.trim()));
-    return " ";
-  });
-  for (const word of fold(rest).split(" ")) if (word) parts.push(word);
-  return parts.filter(Boolean);
+  return window.yearbookQuery.parts(query).map((part) => fold(part).trim()).filter(Boolean);
 }
 
 /** What Pagefind is asked: every Chinese character as a word of its own; other words only when the

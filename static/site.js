@@ -72,12 +72,12 @@ if (masthead && "ResizeObserver" in window) {
   }).observe(masthead);
 }
 
-// Offline: the service worker precaches the site and its search on the first visit.
 // On a phone the volume's navigation starts folded: the page's own text comes first.
 if (window.matchMedia("(max-width: 52rem)").matches) {
   for (const fold of document.querySelectorAll("details.toc-fold")) fold.open = false;
 }
 
+// Offline: the service worker precaches the site and its search on the first visit.
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   navigator.serviceWorker.register((document.documentElement.dataset.root || "/") + "sw.js").catch(() => {});
 }
@@ -86,9 +86,7 @@ if ("serviceWorker" in navigator && location.protocol !== "file:") {
 // bring the first one into view (within the entry of the link's #anchor).
 const searched = new URLSearchParams(location.search).get("hl");
 if (searched) {
-  const parts = [];
-  const rest = searched.replace(/["“”「」]([^"“”「」]+)["“”「」]/g, (_, phrase) => { parts.push(phrase.trim()); return " "; });
-  parts.push(...rest.split(/\s+/).filter(Boolean));
+  const parts = window.yearbookQuery.parts(searched);   // static/query.js, as the search page reads it
   const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const pattern = escaped.length ? new RegExp(escaped.join("|"), "gi") : null;
   const article = document.querySelector("main article");

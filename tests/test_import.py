@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT
-from yearbook.importer import import_draft, read_draft
+from yearbook.commands.importer import import_draft, read_draft
 
 DRAFTS = FIXTURES / "import"
 SEED = DRAFTS / "seed-000.txt"

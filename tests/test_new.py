@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from yearbook.scaffold import slugify
+from yearbook.commands.scaffold import slugify
 
 
 @pytest.mark.parametrize("title, slug", [

@@ -139,8 +139,11 @@ def test_one_page_of_every_kind_is_valid_html(built):
     files = sorted(str(path) for path in samples(built).values())
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
                             capture_output=True, text=True, timeout=600)
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]  # vnu reports on stderr
+    # vnu reports on stderr; a vnu that dies (no JSON, or exit code 2+) must fail the test, not pass it.
+    assert result.stderr.strip().startswith("{"), f"vnu exited {result.returncode}: {result.stderr[-500:]}"
+    messages = json.loads(result.stderr)["messages"]
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    assert result.returncode == (1 if errors else 0), f"vnu exited {result.returncode}"
     report = "\n".join(f"{m.get('url', '').replace('file:' + str(built), '')}:{m.get('lastLine', 0)}: {m['message']}\n"
                        f"    {m.get('extract', '').strip()[:160]}" for m in errors)
     assert not errors, f"{len(errors)} HTML error(s):\n{report}"

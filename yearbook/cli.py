@@ -127,7 +127,7 @@ the largest among the new page's siblings. Nothing is ever overwritten."""
 
 
 def add_new_parser(commands) -> None:
-    from .scaffold import KINDS
+    from .commands.scaffold import KINDS
     new = commands.add_parser(
         "new", help="start a new page or translation with valid front matter",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=NEW_EXAMPLES,
@@ -156,7 +156,7 @@ def run_new(args) -> int:
     from .config import load_config
     from .data import load_registry
     from .diagnostics import Diagnostics
-    from .scaffold import Request, ScaffoldError, plan, preview_url, write
+    from .commands.scaffold import Request, ScaffoldError, plan, preview_url, write
 
     diags = Diagnostics()
     config = load_config(args.config, diags)
@@ -199,7 +199,7 @@ def run_import(args) -> int:
     """`build.py import`: the importer writes files; the editor reviews the report, then runs check."""
     from .config import load_config
     from .diagnostics import Diagnostics
-    from .importer import import_draft, read_draft
+    from .commands.importer import import_draft, read_draft
 
     diags = Diagnostics()
     config = load_config(args.config, diags)
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         return run_new(args)
     if args.command == "serve":
-        from .serve import serve  # imports livereload and tornado: only for this command
+        from .commands.serve import serve  # imports livereload and tornado: only for this command
         return serve(args.config, args.host, args.port, args.open, with_search=not args.no_search)
     progress = None if args.quiet else Progress()   # writes only to a terminal
     report = ProgressReport(shown=progress, on_render=progress.counter("render") if progress else None)

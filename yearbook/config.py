@@ -123,11 +123,9 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
     if pattern is not None and ("{volume}" not in pattern or not re.fullmatch(r"[A-Za-z0-9._{}-]+", pattern)):
         diags.error(doc.where("offline_zip"), f"offline_zip '{pattern}' must name each volume's zip with {{volume}}",
                     "e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')")
-    for field_name in ("title",):
-        for key in languages:
-            if key not in (raw[field_name] or {}):
-                diags.error(doc.where(field_name), f"'{field_name}' has no text for language '{key}'",
-                            f"add '{key}: …' under '{field_name}'")
+    for key in languages:
+        if key not in (raw["title"] or {}):
+            diags.error(doc.where("title"), f"'title' has no text for language '{key}'", f"add '{key}: …' under 'title'")
     for key in raw["title"] or {}:
         if languages and key not in languages:
             diags.error(doc.where("title", key, key=True), f"'title' names unknown language '{key}'",

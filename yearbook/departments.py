@@ -79,7 +79,7 @@ def gather(site: Site) -> dict:
         if dept_id in found:
             found[dept_id][item] = None
 
-    for key in site.written():
+    for key in site.authored():
         node = site.nodes[key]
         meta = node.meta
         if node.type == "summary" and meta.get("department"):
@@ -123,7 +123,7 @@ def add_department_pages(site: Site, strings: dict, diags: Diagnostics) -> None:
     gathered = gather(site)
     # Rows of every task table by anchor, per language (the source's where a language has none).
     task_rows = {}
-    for key in site.written():
+    for key in site.authored():
         if site.nodes[key].type == "tasks":
             for lang in languages:
                 own = site.task_rows.get((key, lang))
@@ -205,7 +205,7 @@ def directory_view(site: Site, strings: dict, page: "Page") -> dict:
     t = strings[lang]
     gathered = page.node.data.gathered
     default = site.config.default_language
-    source_code = _other_code(site, lang)
+    source_lang_code = _other_code(site, lang)
     groups: dict = {}
     for dept in sorted(site.registry.departments.values(), key=sort_key):
         target = site.page(department_key(dept.id), lang)
@@ -213,7 +213,7 @@ def directory_view(site: Site, strings: dict, page: "Page") -> dict:
         groups.setdefault(dept.kind, []).append({
             "id": dept.id, "name": target.title, "url": target.url, "count": count, "count_label": _count_label(t, count),
             # On other languages' pages, the name as printed too (readers meet it in the Chinese text).
-            "source_name": dept.name.get(default, "") if source_code else "", "source_lang": source_code})
+            "source_name": dept.name.get(default, "") if source_lang_code else "", "source_lang": source_lang_code})
     kinds = [kind for kind in KINDS if kind in groups] + sorted(set(groups) - set(KINDS))
     return {"department_groups": [{"kind": kind, "id": f"kind-{kind}", "heading": t.get(f"dept_kind_{kind}", kind),
                                    "departments": groups[kind]} for kind in kinds],
@@ -226,7 +226,7 @@ def department_view(site: Site, strings: dict, page: "Page") -> dict:
     t = strings[lang]
     config = site.config
     dept = site.registry.get(page.node.data.department_id)
-    source_code = _other_code(site, lang)
+    source_lang_code = _other_code(site, lang)
     items = page.node.data.items
     by_volume: dict = {}
     for item in items:
@@ -246,24 +246,28 @@ def department_view(site: Site, strings: dict, page: "Page") -> dict:
             "kind_url": f"{site.page(DIRECTORY, lang).url}#kind-{dept.kind}",
             "other_names": [{"name": name, "lang": config.language(code).code} for code, name in dept.name.items()
                             if code != lang and code in config.language_keys and name != page.title],
-            "aliases": ("、" if not source_code else ", ").join(dept.aliases), "aliases_lang": source_code,
+            "aliases": ("、" if not source_lang_code else ", ").join(dept.aliases), "aliases_lang": source_lang_code,
             "notes": dept.notes, "notes_lang": "" if english else "en",
             "count_label": _count_label(t, len(items))},
         "dept_volumes": volumes,
     }
 
 
-def _printed(dept: Department, printed: str, exact: bool = False, whole: bool = False) -> str:
-    """What to show as "printed as": the printed form when it is not the body's name.
-    `exact`: `printed` is the name alone; otherwise the name is looked for in it (a cell
-    naming several bodies), and with `whole` the printed text is shown when no name is found."""
+def _printed_as(dept: Department, printed: str) -> str:
+    """"Printed as" for a name printed alone (a summary's or an entry's): shown when it is
+    not the body's registry name."""
+    return "" if not printed or printed in dept.name.values() else printed
+
+
+def _printed_within(dept: Department, printed: str, or_whole: bool = False) -> str:
+    """"Printed as" for text naming several bodies (a task cell, a photo credit): the body's
+    printed name found in it, when not its registry name; `or_whole`: the whole text when no
+    name is found (a credit line)."""
     if not printed:
         return ""
-    if exact:
-        return "" if printed in dept.name.values() else printed
     found = printed_name(dept, printed)
     if not found:
-        return printed if whole else ""
+        return printed if or_whole else ""
     return "" if found in {_squeeze(name) for name in dept.name.values()} else found
 
 
@@ -284,16 +288,16 @@ def _sections(site: Site, strings: dict, lang: str, dept: Department, items: lis
     """The sections of one volume's part of a department page. Every item is a link
     {title, url, lang} with `context` (the links it is shown within), `printed` and `entries`."""
     t = strings[lang]
-    source_code = _other_code(site, lang)
+    source_lang_code = _other_code(site, lang)
 
     def item_view(link: dict, context: list, printed: str = "", entries: list = ()) -> dict:
-        return link | {"context": context, "printed": printed, "printed_lang": source_code, "entries": list(entries)}
+        return link | {"context": context, "printed": printed, "printed_lang": source_lang_code, "entries": list(entries)}
 
     def of_kind(kind: str) -> list:
         return [item for item in items if item.kind == kind]
 
     sections = []
-    listed = [item_view(_page_link(site, i.key, lang), [], _printed(dept, i.printed, exact=True)) for i in of_kind(SUMMARY)]
+    listed = [item_view(_page_link(site, i.key, lang), [], _printed_as(dept, i.printed)) for i in of_kind(SUMMARY)]
     sections.append({"id": "summaries", "heading": t["departments_summaries"], "items": listed})
     listed = []
     for i in of_kind(PAGE):   # pages about it (front matter), with their entries
@@ -302,10 +306,10 @@ def _sections(site: Site, strings: dict, lang: str, dept: Department, items: lis
         listed.append(item_view(_page_link(site, i.key, lang), _context(site, i.key, lang), entries=entries))
     sections.append({"id": "pages", "heading": t["departments_pages"], "items": listed})
     for kind, section_id in ((ENTRY, "entries"), (PART, "parts")):   # entry metadata; article parts it wrote
-        listed = [item_view(_entry(site, lang, i), [_page_link(site, i.key, lang)], _printed(dept, i.printed, exact=True))
+        listed = [item_view(_entry(site, lang, i), [_page_link(site, i.key, lang)], _printed_as(dept, i.printed))
                   for i in of_kind(kind)]
         sections.append({"id": section_id, "heading": t[f"departments_{section_id}"], "items": listed})
-    listed = [item_view(_figure(site, lang, i), [_page_link(site, i.key, lang)], _printed(dept, i.printed, whole=True))
+    listed = [item_view(_figure(site, lang, i), [_page_link(site, i.key, lang)], _printed_within(dept, i.printed, or_whole=True))
               for i in of_kind(FIGURE)]
     sections.append({"id": "figures", "heading": t["departments_figures"], "items": listed})
     documents = []   # task tables: the rows it leads and the rows it shares, per document
@@ -353,7 +357,7 @@ def _task_row(site: Site, lang: str, dept: Department, item: Item) -> dict:
     text_lang = _other_code(site, lang) if fallback else ""
     return {"no": row.get("no", item.anchor), "text": row.get("content", ""), "lang": text_lang,
             "url": f"{site.page(item.key, lang).url}#{item.anchor}",
-            "printed": _printed(dept, item.printed), "printed_lang": _other_code(site, lang)}
+            "printed": _printed_within(dept, item.printed), "printed_lang": _other_code(site, lang)}
 
 
 def task_table_view(site: Site, strings: dict, page: "Page") -> dict:

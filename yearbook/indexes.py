@@ -53,7 +53,7 @@ def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list |
     default language, and appears in another language's index under its glossary form."""
     glossary = {term.source: term.english for term in terms}
     for volume in site.volumes():
-        keys = [key for key in site.written() if site.nodes[key].volume == volume.key]
+        keys = [key for key in site.authored() if site.nodes[key].volume == volume.key]
         titles = {lang: strings[lang]["subjects_title"] for lang in site.config.language_keys}
         key = f"{volume.key}/{SUBJECTS}"
         index = {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys}
@@ -117,7 +117,7 @@ def subject_index(site: Site, keys: list, lang: str, glossary: dict) -> dict:
     return {"letters": letters, "groups": groups}
 
 
-@functools.lru_cache(maxsize=None)  # the same titles (概况, 综述 …) recur in every volume
+@functools.lru_cache(maxsize=8192)  # the same titles (概况, 综述 …) recur in every volume; bounded for archives
 def sort_key(term: str, pinyin: bool) -> tuple:
     """(initial, words) for ordering: pinyin of the whole term (phrase-aware, so 重庆 is
     chong qing and 银行 yin hang), or the words themselves; punctuation and case ignored."""
@@ -165,54 +165,72 @@ def chronology_items(site: Site, keys: list, year: int, diags: Diagnostics) -> l
       listed for the same day (the caption would repeat it).
     Not counted: dates inside a text (mentions, not its subject) and `source.date`
     (when a newspaper printed the text, not an event of the year)."""
-    config = site.config
-    default = config.default_language
     found: list = []   # (iso, reading position, position on the page, {lang: item})
     listed: set = set()  # tables already taken (a table placed twice is listed once)
     for position, key in enumerate(keys):
-        origin = site.pages[(key, default)]
-        pages = {lang: site.pages[(key, lang)] for lang in config.language_keys}
-        seen = 0
-        for ident in [i for kind, i in placeholders(origin.body_html) if kind == "table"]:
-            table = site.tables.get((origin.source.folder, ident))
-            if table is None or not table.chronology or (table.folder, table.id) in listed:
-                continue
-            listed.add((table.folder, table.id))
-            for index, row in enumerate(table.rows.get(default, []), start=1):
-                day = _zh_date(row[table.chronology["date"]], year)
-                if day is None:
-                    file = relpath(table.folder / f"{table.id}.{default}.tsv", config.root)
-                    diags.warning(Location(file, row["_line"], 1),
-                                  f"'{row[table.chronology['date']]}' is not a date the chronology can read; the row is left out",
-                                  "write the date as printed in the form 1月7日 or 2021年1月7日, "
-                                  f"or remove 'chronology' from {table.id}.table.yaml")
-                    continue
-                if day[0][:4] != str(year):
-                    continue
-                seen += 1
-                found.append((day[0], position, seen, {lang: _table_item(table, index, day, page, config)
-                                                       for lang, page in pages.items()}))
-        dated_entries = set()
-        chunks = {lang: split_entries(page.body_html)[1] for lang, page in pages.items()}
-        for entry in origin.entries:
-            # The date opens the text: its first few hundred characters are enough to look at.
-            day = _zh_date(_first_text(chunks[default].get(entry.id, "")[:1000]), year, need_year=True)
-            if day is None or day[0][:4] != str(year):
-                continue
-            dated_entries.add((entry.id, day[0]))
-            seen += 1
-            found.append((day[0], position, seen, {lang: _entry_item(page, entry.id, chunks[lang].get(entry.id, ""), day, config)
-                                                   for lang, page in pages.items()}))
-        for figure in origin.meta.get("figures") or []:
-            if not figure:
-                continue
-            day = _zh_date(figure["caption"], year, need_year=True)
-            if day is None or day[0][:4] != str(year) or (figure.get("topic"), day[0]) in dated_entries:
-                continue
-            seen += 1
-            found.append((day[0], position, seen, {lang: _figure_item(page, figure["id"], day, config)
-                                                   for lang, page in pages.items()}))
+        pages = {lang: site.pages[(key, lang)] for lang in site.config.language_keys}
+        dated = _dated_table_rows(site, pages, year, listed, diags)
+        entries = _dated_entries(site, pages, year)
+        dated += entries
+        dated += _dated_captions(site, pages, year, {(entry_id, iso) for iso, _, entry_id in entries})
+        found += [(iso, position, seen, items) for seen, (iso, items, _) in enumerate(dated, start=1)]
     return [items for *_, items in sorted(found, key=lambda f: f[:3])]
+
+
+def _dated_table_rows(site: Site, pages: dict, year: int, listed: set, diags: Diagnostics) -> list:
+    """[(iso, {lang: item}, None)] for the rows of the page's chronology tables dated in `year`."""
+    config = site.config
+    default = config.default_language
+    origin = pages[default]
+    dated = []
+    for ident in [i for kind, i in placeholders(origin.body_html) if kind == "table"]:
+        table = site.tables.get((origin.source.folder, ident))
+        if table is None or not table.chronology or (table.folder, table.id) in listed:
+            continue
+        listed.add((table.folder, table.id))
+        for index, row in enumerate(table.rows.get(default, []), start=1):
+            day = _zh_date(row[table.chronology["date"]], year)
+            if day is None:
+                file = relpath(table.folder / f"{table.id}.{default}.tsv", config.root)
+                diags.warning(Location(file, row["_line"], 1),
+                              f"'{row[table.chronology['date']]}' is not a date the chronology can read; the row is left out",
+                              "write the date as printed in the form 1月7日 or 2021年1月7日, "
+                              f"or remove 'chronology' from {table.id}.table.yaml")
+                continue
+            if day[0][:4] == str(year):
+                dated.append((day[0], {lang: _table_item(table, index, day, page, config) for lang, page in pages.items()},
+                              None))
+    return dated
+
+
+def _dated_entries(site: Site, pages: dict, year: int) -> list:
+    """[(iso, {lang: item}, entry id)] for the entries whose text opens with a date in `year`."""
+    config = site.config
+    origin = pages[config.default_language]
+    chunks = {lang: split_entries(page.body_html)[1] for lang, page in pages.items()}
+    dated = []
+    for entry in origin.entries:
+        # The date opens the text: its first few hundred characters are enough to look at.
+        day = _zh_date(_first_text(chunks[config.default_language].get(entry.id, "")[:1000]), year, need_year=True)
+        if day is not None and day[0][:4] == str(year):
+            dated.append((day[0], {lang: _entry_item(page, entry.id, chunks[lang].get(entry.id, ""), day, config)
+                                   for lang, page in pages.items()}, entry.id))
+    return dated
+
+
+def _dated_captions(site: Site, pages: dict, year: int, dated_entries: set) -> list:
+    """[(iso, {lang: item}, None)] for photo captions opening with a date in `year`, unless the
+    entry they illustrate is listed for the same day."""
+    config = site.config
+    dated = []
+    for figure in pages[config.default_language].meta.get("figures") or []:
+        if not figure:
+            continue
+        day = _zh_date(figure["caption"], year, need_year=True)
+        if day is None or day[0][:4] != str(year) or (figure.get("topic"), day[0]) in dated_entries:
+            continue
+        dated.append((day[0], {lang: _figure_item(page, figure["id"], day, config) for lang, page in pages.items()}, None))
+    return dated
 
 
 def _zh_date(text: str, year: int, need_year: bool = False) -> tuple | None:
@@ -252,10 +270,10 @@ def _own_date(text: str) -> tuple:
 
 
 def _table_item(table, index: int, day: tuple, page: Page, config) -> dict:
-    source_code = config.language(config.default_language).code
+    source_lang_code = config.language(config.default_language).code
     own = table.rows.get(page.lang)
     row = (own or table.rows[config.default_language])[index - 1]
-    foreign = "" if own else source_code
+    foreign = "" if own else source_lang_code
     return {"iso": day[0], "printed": row[table.chronology["date"]], "printed_lang": foreign,
             "text": row[table.chronology["text"]], "text_lang": foreign,
             "url": f"{page.url}#{table.id}-r{index}", "where": page.title, "where_lang": _title_lang(page, config),
@@ -265,24 +283,24 @@ def _table_item(table, index: int, day: tuple, page: Page, config) -> dict:
 def _entry_item(page: Page, entry_id: str, entry_html: str, day: tuple, config) -> dict:
     # Unlike the index, an untranslated entry stays in another language's chronology: it is
     # placed by its date, not by its words, so it is shown where it belongs, in Chinese, marked.
-    source_code = config.language(config.default_language).code
+    source_lang_code = config.language(config.default_language).code
     entry = next(e for e in page.entries if e.id == entry_id)
     printed, _ = _own_date(_first_text(entry_html))
     foreign = page.lang != config.default_language and (entry.lang or printed is None)
-    return {"iso": day[0], "printed": printed or day[1], "printed_lang": source_code if foreign else "",
+    return {"iso": day[0], "printed": printed or day[1], "printed_lang": source_lang_code if foreign else "",
             "text": entry.title, "text_lang": entry.lang or "",
             "url": f"{page.url}#{entry_id}", "where": page.title, "where_lang": _title_lang(page, config), "table": None}
 
 
 def _figure_item(page: Page, figure_id: str, day: tuple, config) -> dict:
-    source_code = config.language(config.default_language).code
+    source_lang_code = config.language(config.default_language).code
     own = page.lang == config.default_language or (page.source.lang == page.lang and any(
         f and f.get("id") == figure_id and f.get("caption") for f in page.source.front.data.get("figures") or []))
     figure = find_figure(page.meta, figure_id)
     printed, text = _own_date(figure["caption"])
     text = FIRST_SENTENCE.split(text, maxsplit=1)[0]  # the event; "图为…" / "The photo shows…" describes the photo
-    return {"iso": day[0], "printed": printed or day[1], "printed_lang": "" if own and printed else source_code,
-            "text": text, "text_lang": "" if own else source_code,
+    return {"iso": day[0], "printed": printed or day[1], "printed_lang": "" if own and printed else source_lang_code,
+            "text": text, "text_lang": "" if own else source_lang_code,
             "url": f"{page.url}#{figure_id}", "where": page.title, "where_lang": _title_lang(page, config), "table": None}
 
 

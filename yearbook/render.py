@@ -21,6 +21,7 @@ from .pages import Page
 from .provenance import provenance_view
 from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
 from .site import Site, media_url
+from .sitewide import theme_colours
 from .markup import PLACEHOLDER, PLACEHOLDER_START, SITE_LINK, SITE_LINK_PREFIX, entry_heading_open, find_figure, is_cjk_language, split_entries, strip_tags
 from .translation import MISSING, PARTIAL
 from .yamldoc import parse_yaml
@@ -122,6 +123,7 @@ class Renderer:
             "dept": lambda dept_id: self.department(dept_id, lang),
             # reader aids (web conventions, volume contents, year switch)
             "canonical": urljoin(config.base_url, page.url),
+            "theme": theme_colours(config.static_dir),
             "description": self.description(page),
             "og_type": "article" if page.type in ARTICLE_TYPES else "website",
             "og_locales": [other.code.replace("-", "_") for other in config.languages if other.key != lang],
@@ -232,7 +234,7 @@ class Renderer:
             rows = rows if rows is not None else table.rows.get(config.default_language, [])
             return self.env.get_template("partials/table.html").render(
                 table=table, rows=rows, fallback=fallback, lang=config.language(page.lang),
-                source_code=config.language(config.default_language).code,
+                source_lang_code=config.language(config.default_language).code,
                 printed_lang="" if page.lang == config.default_language else config.language(config.default_language).code,
                 title=table.title.get(page.lang) or table.title.get(config.default_language, ""),
                 labels=[c.get(page.lang) or c.get(config.default_language) or c["key"] for c in table.columns],

@@ -38,8 +38,8 @@ class Site:
     def page(self, key: str, lang: str) -> Page | None:
         return self.pages.get((key, lang))
 
-    def written(self) -> list:
-        """Keys in reading order of the pages that have files (not the ones the build makes)."""
+    def authored(self) -> list:
+        """Keys in reading order of the pages editors wrote (files), not the ones the build makes."""
         return [key for key in self.order if not self.nodes[key].generated]
 
     def children(self, node: Node) -> list:
@@ -262,7 +262,7 @@ def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:
 def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
     """Store rendered bodies and entries on the pages; fill translation gaps; report Markdown problems."""
     default = site.config.default_language
-    source_code = site.config.language(default).code
+    source_lang_code = site.config.language(default).code
     for (key, lang), page in site.pages.items():
         result: MarkdownResult = results[(page.source.file)]
         offset = page.source.body_line - 1
@@ -285,11 +285,11 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
         origin = site.pages[(key, default)]
         if page.translated:
             _check_translation_entries(page, [e.id for e in origin.entries], diags)
-            apply_fallback(page, results[page.source.file].html, origin.body_html, origin.entries, source_code)
+            apply_fallback(page, results[page.source.file].html, origin.body_html, origin.entries, source_lang_code)
         else:
             page.text_status = MISSING
-            page.body_html = mark_foreign(origin.body_html, source_code) if origin.body_html.strip() else ""
-            page.entries = [Entry(e.id, e.title, e.line, e.meta, source_code) for e in origin.entries]
+            page.body_html = mark_foreign(origin.body_html, source_lang_code) if origin.body_html.strip() else ""
+            page.entries = [Entry(e.id, e.title, e.line, e.meta, source_lang_code) for e in origin.entries]
         page.anchors |= origin.anchors
         if is_stale(page, origin.source.text_hash):
             recorded = (page.meta.get("translation") or {}).get("source_hash")

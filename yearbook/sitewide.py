@@ -3,7 +3,9 @@ page, sitemap.xml with language alternates, robots.txt, and a web app manifest
 per language (so a reader can add the yearbook to a phone's home screen)."""
 from __future__ import annotations
 
+import functools
 import json
+import re
 from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
@@ -13,9 +15,23 @@ import jinja2
 
 from .site import Site
 
-# The accent and paper colours of static/site.css (also in templates/base.html).
-THEME_COLOUR, BACKGROUND_COLOUR = "#8a1c1c", "#fdfcf9"
 MANIFEST = "manifest.webmanifest"
+_CSS_COLOUR = r"--{name}:\s*(#[0-9a-fA-F]{{3,8}})"
+
+
+@functools.lru_cache(maxsize=8)
+def theme_colours(static_dir: Path) -> dict:
+    """The colours browsers paint around the site, read from static/site.css (their one
+    source): light accent and paper, dark paper. The manifest and <meta name=theme-color> use them."""
+    css = (static_dir / "site.css").read_text(encoding="utf-8") if (static_dir / "site.css").is_file() else ""
+    light, _, dark = css.partition("prefers-color-scheme: dark")
+
+    def colour(text: str, name: str, default: str) -> str:
+        match = re.search(_CSS_COLOUR.format(name=name), text)
+        return match.group(1) if match else default
+
+    return {"accent": colour(light, "accent", "#8a1c1c"), "paper": colour(light, "paper", "#fdfcf9"),
+            "dark_paper": colour(dark, "paper", "#17171a")}
 
 
 def write_sitewide(site: Site, strings: dict, env: jinja2.Environment, staging: Path) -> None:
@@ -43,7 +59,8 @@ def manifest(site: Site, lang) -> str:
     return json.dumps({
         "name": title, "short_name": title, "description": config.description.get(lang.key, ""),
         "lang": lang.code, "dir": "ltr", "start_url": f"{config.base_path}{lang.prefix}/", "scope": config.base_path,
-        "display": "standalone", "theme_color": THEME_COLOUR, "background_color": BACKGROUND_COLOUR,
+        "display": "standalone", "theme_color": theme_colours(config.static_dir)["accent"],
+        "background_color": theme_colours(config.static_dir)["paper"],
         "icons": [{"src": f"{config.base_path}static/favicon.svg", "sizes": "any", "type": "image/svg+xml"}],
     }, ensure_ascii=False, indent=2) + "\n"
 

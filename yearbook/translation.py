@@ -26,12 +26,12 @@ SOURCE, TRANSLATED, PARTIAL, MISSING = "source", "translated", "partial", "missi
 
 
 
-def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: list, source_code: str) -> None:
+def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: list, source_lang_code: str) -> None:
     """Fill a translated page's gaps with the source text, marked as such."""
     if not page.source.body.strip() and origin_html.strip():
         page.text_status = MISSING
-        page.body_html = mark_foreign(origin_html, source_code)
-        page.entries = [Entry(e.id, e.title, e.line, e.meta, source_code) for e in origin_entries]
+        page.body_html = mark_foreign(origin_html, source_lang_code)
+        page.entries = [Entry(e.id, e.title, e.line, e.meta, source_lang_code) for e in origin_entries]
         return
     own_ids = {e.id for e in page.entries}
     missing = [e for e in origin_entries if e.id not in own_ids]
@@ -41,7 +41,7 @@ def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: 
     preamble, own_chunks = split_entries(own_html)
     origin_preamble, origin_chunks = split_entries(origin_html)
     if not preamble.strip() and origin_preamble.strip():
-        preamble = mark_foreign(origin_preamble, source_code)
+        preamble = mark_foreign(origin_preamble, source_lang_code)
     own_by_id = {e.id: e for e in page.entries}
     parts, entries = [preamble], []
     for entry in origin_entries:
@@ -49,8 +49,8 @@ def apply_fallback(page: Page, own_html: str, origin_html: str, origin_entries: 
             parts.append(own_chunks.get(entry.id, ""))
             entries.append(own_by_id[entry.id])
         else:
-            parts.append(mark_foreign(origin_chunks.get(entry.id, ""), source_code))
-            entries.append(Entry(entry.id, entry.title, entry.line, entry.meta, source_code))
+            parts.append(mark_foreign(origin_chunks.get(entry.id, ""), source_lang_code))
+            entries.append(Entry(entry.id, entry.title, entry.line, entry.meta, source_lang_code))
     page.text_status = PARTIAL
     page.body_html = "".join(parts)
     page.entries = entries
@@ -176,7 +176,7 @@ def translated_units(site, lang: str) -> list:
     config = site.config
     default = config.default_language
     units = []
-    for key in site.written():
+    for key in site.authored():
         page, origin = site.pages[(key, lang)], site.pages[(key, default)]
         if not page.translated:
             continue
@@ -223,7 +223,7 @@ def translated_units(site, lang: str) -> list:
 def check_notes(site, lang: str, diags) -> None:
     """Editorial notes are per language: a translation states as many as its source."""
     default = site.config.default_language
-    for key in site.written():
+    for key in site.authored():
         page, origin = site.pages[(key, lang)], site.pages[(key, default)]
         if not page.translated:
             continue
@@ -248,7 +248,7 @@ def coverage_report(site, lang: str) -> str:
     config = site.config
     default = config.default_language
     per_page = {}
-    for key in site.written():
+    for key in site.authored():
         origin = site.pages[(key, default)]
         per_page[key] = page_coverage(site.pages[(key, lang)], origin, origin.source)
         per_page[key].add(rows_coverage(site, key, lang))
@@ -275,13 +275,13 @@ def coverage_report(site, lang: str) -> str:
 
     name = config.language(lang).name
     out = [f"Translation coverage of {name} ({lang}): Chinese characters of the source translated, and entries", ""]
-    out.append(line(0, "whole site", total(site.written())))
+    out.append(line(0, "whole site", total(site.authored())))
     for volume in site.volumes():
         out.append(line(1, f"{volume.key} {volume.meta['title']}", total(subtree(volume.key))))
         for child in site.children(volume):
             out.append(line(2, f"{child.key.rsplit('/', 1)[-1]} {child.meta['title']}", total(subtree(child.key))))
     by_dept: dict = {}  # department → Coverage of its pages and of entries attributed to it
-    for key in site.written():
+    for key in site.authored():
         meta = site.nodes[key].meta
         for dept in set(meta.get("departments") or []) | ({meta["department"]} if meta.get("department") else set()):
             by_dept.setdefault(dept, Coverage()).add(per_page[key])
@@ -295,7 +295,7 @@ def coverage_report(site, lang: str) -> str:
             record = site.registry.get(dept)
             label = f"{dept} {record.name.get(default, '') if record else ''}"
             out.append(line(1, label, by_dept[dept]))
-    everything = total(site.written())
+    everything = total(site.authored())
     notes = Diagnostics()   # editorial notes are per language: listed here until every one is translated
     check_notes(site, lang, notes)
     out += ["", f"editorial notes not translated ({len(notes.warnings)}):"] + [f"  {d.where}: {d.message}" for d in notes.warnings]
@@ -313,7 +313,7 @@ def coverage_summary(site) -> str:
         if lang == default:
             continue
         cov = Coverage()
-        for key in site.written():
+        for key in site.authored():
             origin = site.pages[(key, default)]
             cov.add(page_coverage(site.pages[(key, lang)], origin, origin.source))
             cov.add(rows_coverage(site, key, lang))

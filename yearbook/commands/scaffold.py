@@ -17,12 +17,12 @@ from pathlib import Path
 
 import yaml
 
-from .config import Config
-from .data import Registry
-from .diagnostics import Diagnostics, relpath, suggest
-from .markup import VALID_ID
-from .site import page_url
-from .sources import split_front_matter
+from ..config import Config
+from ..data import Registry
+from ..diagnostics import Diagnostics, relpath, suggest
+from ..markup import VALID_ID
+from ..site import page_url
+from ..sources import split_front_matter
 
 KINDS = ("volume", "chapter", "section", "collection", "summary", "tasks", "article")
 FOLDER_KINDS = ("volume", "chapter", "collection", "tasks")   # the page is ID/index.LANG.md

@@ -42,11 +42,12 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import HTTPError
 
-from . import incremental, output, pipeline, search_index
-from .guide import guide_path
-from .config import Config, load_config
-from .diagnostics import BuildFailed, Diagnostics, Location, relpath
-from .offline import write_offline_bundle
+from .. import output, pipeline, search_index
+from . import incremental
+from ..guide import guide_path
+from ..config import Config, load_config
+from ..diagnostics import BuildFailed, Diagnostics, Location, relpath
+from ..offline import write_offline_bundle
 
 POLL_SECONDS = 0.1    # how often the sources are looked at (a look at ~200 files takes a few ms)
 SETTLE_SECONDS = 0.1  # a burst of saves (editor, git checkout) is over when a second look finds nothing new

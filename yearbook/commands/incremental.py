@@ -26,10 +26,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output, pipeline
-from .config import Config
-from .offline import write_offline_bundle
-from .render import Renderer, render_one, template_environment
+from .. import output, pipeline
+from ..config import Config
+from ..offline import write_offline_bundle
+from ..render import Renderer, render_one, template_environment
 
 
 @dataclass
