@@ -102,6 +102,29 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
     raw = validate(doc.data, CONFIG_SCHEMA, doc, diags)
     languages = raw["languages"] or {}
     default = raw["default_language"]
+    _check_languages(raw, doc, root, diags)
+    _check_offline_zip(raw, doc, diags)
+    if len(diags.errors) > before:
+        return None
+    ordered = sorted(languages.items(), key=lambda kv: kv[0] != default)
+    base_path = urlsplit(raw["base_url"]).path or "/"
+    if not base_path.endswith("/"):
+        base_path += "/"
+    return Config(
+        root=root, file=name, title=raw["title"], description=raw["description"] or {},
+        base_url=raw["base_url"], base_path=base_path, default_language=default,
+        languages=tuple(Language(k, v["code"], v["prefix"], v["name"]) for k, v in ordered),
+        content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
+        static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
+        search=raw["search"], volumes=tuple(raw["volumes"]), guide=root / raw["guide"],
+        offline_zip=raw["offline_zip"],
+    )
+
+def _check_languages(raw: dict, doc, root: Path, diags: Diagnostics) -> None:
+    """Cross-field checks of the languages: the default is one of them, prefixes differ,
+    each has its UI strings, and `title` names exactly them."""
+    languages = raw["languages"] or {}
+    default = raw["default_language"]
     if default and languages and default not in languages:
         diags.error(doc.where("default_language"), f"default_language '{default}' is not in languages",
                     suggest(default, languages) or f"use one of: {', '.join(languages)}")
@@ -119,10 +142,6 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
             diags.error(doc.where("languages", key, key=True), f"language '{key}' has no UI strings file "
                         f"{strings.relative_to(root).as_posix() if root in strings.parents else strings}",
                         f"copy {STRINGS_DIR}/{default}.yaml of the templates folder to {key}.yaml and translate it")
-    pattern = raw["offline_zip"]
-    if pattern is not None and ("{volume}" not in pattern or not re.fullmatch(r"[A-Za-z0-9._{}-]+", pattern)):
-        diags.error(doc.where("offline_zip"), f"offline_zip '{pattern}' must name each volume's zip with {{volume}}",
-                    "e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')")
     for key in languages:
         if key not in (raw["title"] or {}):
             diags.error(doc.where("title"), f"'title' has no text for language '{key}'", f"add '{key}: …' under 'title'")
@@ -130,18 +149,10 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
         if languages and key not in languages:
             diags.error(doc.where("title", key, key=True), f"'title' names unknown language '{key}'",
                         suggest(key, languages) or "remove it or add the language")
-    if len(diags.errors) > before:
-        return None
-    ordered = sorted(languages.items(), key=lambda kv: kv[0] != default)
-    base_path = urlsplit(raw["base_url"]).path or "/"
-    if not base_path.endswith("/"):
-        base_path += "/"
-    return Config(
-        root=root, file=name, title=raw["title"], description=raw["description"] or {},
-        base_url=raw["base_url"], base_path=base_path, default_language=default,
-        languages=tuple(Language(k, v["code"], v["prefix"], v["name"]) for k, v in ordered),
-        content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
-        static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
-        search=raw["search"], volumes=tuple(raw["volumes"]), guide=root / raw["guide"],
-        offline_zip=raw["offline_zip"],
-    )
+
+
+def _check_offline_zip(raw: dict, doc, diags: Diagnostics) -> None:
+    pattern = raw["offline_zip"]
+    if pattern is not None and ("{volume}" not in pattern or not re.fullmatch(r"[A-Za-z0-9._{}-]+", pattern)):
+        diags.error(doc.where("offline_zip"), f"offline_zip '{pattern}' must name each volume's zip with {{volume}}",
+                    "e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')")

@@ -57,6 +57,22 @@ class BuildReport:
             raise BuildFailed(self.diagnostics)
 
 
+def parse_markdown(config: Config, sources: list, cache: dict | None = None) -> dict:
+    """file → MarkdownResult of every source, in parallel; `cache` (serve keeps one) maps
+    (file, body) to a result, so only changed files are parsed, and is pruned to the current files."""
+    brackets = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
+    known = {} if cache is None else cache
+    todo = [source for source in sources if (source.file, source.body) not in known]
+    for source, (_, result) in zip(todo, map_items(_markdown_job, brackets, todo)):
+        known[(source.file, source.body)] = result
+    results = {source.file: known[(source.file, source.body)] for source in sources}
+    if cache is not None:  # keep only what the next rebuild can reuse
+        current = {(source.file, source.body) for source in sources}
+        for stale in [k for k in cache if k not in current]:
+            del cache[stale]
+    return results
+
+
 def _markdown_job(brackets_by_lang: dict, source) -> tuple:
     return source.file, render_markdown(source.body, source.key, source.path.name.startswith("index."),
                                         brackets_by_lang[source.lang])
@@ -92,16 +108,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         report.site = site
     report.stop_on_errors()
     with report.step("markdown"):
-        brackets = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
-        cache = {} if markdown_cache is None else markdown_cache
-        todo = [source for source in sources if (source.file, source.body) not in cache]
-        for source, (_, result) in zip(todo, map_items(_markdown_job, brackets, todo)):
-            cache[(source.file, source.body)] = result
-        results = {source.file: cache[(source.file, source.body)] for source in sources}
-        if markdown_cache is not None:  # keep only what the next rebuild can reuse
-            current = {(source.file, source.body) for source in sources}
-            for stale in [k for k in markdown_cache if k not in current]:
-                del markdown_cache[stale]
+        results = parse_markdown(config, sources, markdown_cache)
     with report.step("validate"):
         attach_markdown(site, results, diags)
         validate_references(site, results, diags)

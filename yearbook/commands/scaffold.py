@@ -101,6 +101,25 @@ def plan(config: Config, registry: Registry, request: Request) -> Scaffold:
     if lang not in config.language_keys:
         raise ScaffoldError(config.file, f"unknown language '{lang}'",
                             suggest(lang, config.language_keys) or f"use one of: {', '.join(config.language_keys)}")
+    folder = _checked_folder(config, request)
+    _check_department(registry, request)
+    if lang != default:
+        return _translation(config, registry, request, folder, lang)
+    title = request.title or _department_name(registry, request.department, lang)
+    if not title:
+        raise ScaffoldError("build.py new", "a title is needed", f'e.g. build.py new {request.kind} "数字化改革" --in 2022/gov')
+    ident = _ident(config, request, folder, title)
+    path = _page_path(config, request.kind, folder, ident, lang)
+    _refuse_existing(config, request.kind, folder, ident, lang, path)
+    key = f"{folder}/{ident}" if folder else ident
+    front, body, files, notes = _new_page(config, request, folder, ident, key, title, path, lang)
+    files = {path: front_matter(front) + ("\n" + body if body else "")} | files
+    return Scaffold(files, path, key, lang, notes)
+
+
+def _checked_folder(config: Config, request: Request) -> str:
+    """The folder the page goes into (under content/), which must have an index page; '' for a volume."""
+    default = config.default_language
     folder = _clean_folder(config, request.folder)
     if request.kind == "volume":
         if folder:
@@ -112,6 +131,11 @@ def plan(config: Config, registry: Registry, request: Request) -> Scaffold:
     if folder and not (config.content_dir / folder / f"index.{default}.md").is_file():
         raise ScaffoldError(_show(config, config.content_dir / folder), "this folder has no index page",
                             _folder_hint(config, folder))
+    return folder
+
+
+def _check_department(registry: Registry, request: Request) -> None:
+    """--department names a registry id (a summary needs one)."""
     if request.department:
         if registry.get(request.department) is None:
             hint = (f"'{request.department}' is a name; use its id '{registry.by_name[request.department]}'"
@@ -121,15 +145,11 @@ def plan(config: Config, registry: Registry, request: Request) -> Scaffold:
     elif request.kind == "summary":
         raise ScaffoldError("build.py new", "a summary needs --department ID",
                             "the body's id in content/_data/departments.yaml, e.g. --department data-bureau")
-    if lang != default:
-        return _translation(config, registry, request, folder, lang)
-    title = request.title or _department_name(registry, request.department, lang)
-    if not title:
-        raise ScaffoldError("build.py new", "a title is needed", f'e.g. build.py new {request.kind} "数字化改革" --in 2022/gov')
-    ident = _ident(config, request, folder, title)
-    path = _page_path(config, request.kind, folder, ident, lang)
-    _refuse_existing(config, request.kind, folder, ident, lang, path)
-    key = f"{folder}/{ident}" if folder else ident
+
+
+def _new_page(config: Config, request: Request, folder: str, ident: str, key: str, title: str, path: Path,
+              lang: str) -> tuple:
+    """(front matter, body, other files, notes for the editor) of a new source-language page."""
     words = PLACEHOLDERS.get(lang, PLACEHOLDERS["en"])
     front = {"type": request.kind, "title": title}
     body, notes, files = "", [], {}
@@ -168,8 +188,7 @@ def plan(config: Config, registry: Registry, request: Request) -> Scaffold:
                        f"1\t\t{words['task']}\t\t{words['lead']}\n")
         notes.append(f"rows go in {_show(config, rows)}, one per line, cells separated by tabs; "
                      "'lead' holds registry ids separated by ';'")
-    files = {path: front_matter(front) + ("\n" + body if body else "")} | files
-    return Scaffold(files, path, key, lang, notes)
+    return front, body, files, notes
 
 
 def _translation(config: Config, registry: Registry, request: Request, folder: str, lang: str) -> Scaffold:
