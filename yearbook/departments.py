@@ -312,7 +312,15 @@ def _sections(site: Site, strings: dict, lang: str, dept: Department, items: lis
     listed = [item_view(_figure(site, lang, i), [_page_link(site, i.key, lang)], _printed_within(dept, i.printed, or_whole=True))
               for i in of_kind(FIGURE)]
     sections.append({"id": "figures", "heading": t["departments_figures"], "items": listed})
-    documents = []   # task tables: the rows it leads and the rows it shares, per document
+    sections.append({"id": "tasks", "heading": t["departments_tasks"], "items": _task_documents(site, t, lang, dept, items, item_view)})
+    listed = [item_view(_page_link(site, i.key, lang), _context(site, i.key, lang)) for i in of_kind(ISSUED)]
+    sections.append({"id": "issued", "heading": t["departments_issued"], "items": listed})
+    return [section for section in sections if section["items"]]
+
+
+def _task_documents(site: Site, t: dict, lang: str, dept: Department, items: list, item_view) -> list:
+    """The task tables a body appears in: per document, the rows it leads and the rows it shares."""
+    documents = []
     for key in dict.fromkeys(i.key for i in items if i.kind in (TASK_LEAD, TASK_SHARED)):
         roles = []
         for kind, heading in ((TASK_LEAD, t["departments_tasks_lead"]), (TASK_SHARED, t["departments_tasks_shared"])):
@@ -327,10 +335,7 @@ def _sections(site: Site, strings: dict, lang: str, dept: Department, items: lis
                 role["rows"] = [row | {"printed": ""} for row in role["rows"]]
         documents.append(item_view(_page_link(site, key, lang), _context(site, key, lang), printed) | {
             "roles": roles, "filter_url": f"{site.page(key, lang).url}?dept={dept.id}"})
-    sections.append({"id": "tasks", "heading": t["departments_tasks"], "items": documents})
-    listed = [item_view(_page_link(site, i.key, lang), _context(site, i.key, lang)) for i in of_kind(ISSUED)]
-    sections.append({"id": "issued", "heading": t["departments_issued"], "items": listed})
-    return [section for section in sections if section["items"]]
+    return documents
 
 
 def _entry(site: Site, lang: str, item: Item) -> dict:
@@ -372,6 +377,19 @@ def task_table_view(site: Site, strings: dict, page: "Page") -> dict:
     rows = own if own is not None else site.task_rows.get((key, config.default_language)) or []
     default_rows = {row_anchor(r): r for r in site.task_rows.get((key, config.default_language)) or []}
     columns = [c for c in page.meta.get("columns") or [] if c and c["key"] != "group"]
+    groups, counts = _task_groups(site, lang, rows, default_rows, columns)
+    filter_data = {"departments": _filter_options(site, lang, counts), "strings": {
+        "department": t["tasks_filter_department"], "all": t["tasks_filter_all"], "text": t["tasks_filter_text"],
+        "count": t["tasks_filter_count"], "total": t["tasks_filter_total"], "legend": t["tasks_filter"]}}
+    return {"task_columns": columns, "task_groups": groups,
+            "task_row_level": 3 if any(group["label"] for group in groups) else 2,
+            "task_rows_lang": "" if own is not None else _other_code(site, lang),
+            "task_filter": json.dumps(filter_data, ensure_ascii=False, separators=(",", ":"))}
+
+
+def _task_groups(site: Site, lang: str, rows: list, default_rows: dict, columns: list) -> tuple:
+    """([{label, rows: [{anchor, departments, cells}]}] in printed groups, {department id: row count});
+    names in the unit columns linked to the bodies' pages."""
     counts: dict = {}
     groups: list = []
     for row in rows:
@@ -393,16 +411,14 @@ def task_table_view(site: Site, strings: dict, page: "Page") -> dict:
         if not groups or groups[-1]["label"] != label:
             groups.append({"label": label, "rows": []})
         groups[-1]["rows"].append({"anchor": anchor, "departments": " ".join(every), "cells": cells})
-    options = []
-    for dept in sorted((site.registry.get(d) for d in counts if site.registry.get(d)), key=sort_key):
-        options.append([dept.id, dept.name.get(lang) or dept.name.get(config.default_language), counts[dept.id]])
-    filter_data = {"departments": options, "strings": {
-        "department": t["tasks_filter_department"], "all": t["tasks_filter_all"], "text": t["tasks_filter_text"],
-        "count": t["tasks_filter_count"], "total": t["tasks_filter_total"], "legend": t["tasks_filter"]}}
-    return {"task_columns": columns, "task_groups": groups,
-            "task_row_level": 3 if any(group["label"] for group in groups) else 2,
-            "task_rows_lang": "" if own is not None else _other_code(site, lang),
-            "task_filter": json.dumps(filter_data, ensure_ascii=False, separators=(",", ":"))}
+    return groups, counts
+
+
+def _filter_options(site: Site, lang: str, counts: dict) -> list:
+    """[id, name, rows] of the table's bodies in directory order: the filter's choices."""
+    default = site.config.default_language
+    return [[dept.id, dept.name.get(lang) or dept.name.get(default), counts[dept.id]]
+            for dept in sorted((site.registry.get(d) for d in counts if site.registry.get(d)), key=sort_key)]
 
 
 # Page views of this module's page kinds: view(site, strings, page) → template context (pipeline.VIEWS).
