@@ -380,3 +380,16 @@ def test_preview_answers_only_its_own_host_names_and_origins(site, start):
             answer += chunk
     time.sleep(0.2)
     assert "Traceback" not in "".join(server.err)
+
+
+def test_new_prints_the_address_of_the_running_preview(site, start):
+    server = start(site, "--no-search")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "new", "section", "数字化改革", "--in", "2022/gov"],
+                            cwd=site, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (f"preview: {server.url}/zh/2022/gov/shu-zi-hua-gai-ge/ (build.py serve is running: it shows the page "
+            "within a second)") in result.stdout
+    server.stop()
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "new", "section", "安全生产", "--in", "2022/gov"],
+                            cwd=site, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert "preview: python build.py serve, then open http://127.0.0.1:8000/zh/2022/gov/an-quan-sheng-chan/" in result.stdout

@@ -176,7 +176,9 @@ def run_new(args) -> int:
         print(f"created {path.relative_to(config.root).as_posix()}")
     for note in scaffold.notes:
         print(f"  {note}")
-    print(f"preview: python build.py serve, then open {preview_url(config, scaffold)}")
+    url, running = preview_url(config, scaffold)
+    print(f"preview: {url} (build.py serve is running: it shows the page within a second)" if running
+          else f"preview: python build.py serve, then open {url}")
     print("check:   python build.py check")
     return 0
 

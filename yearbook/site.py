@@ -7,6 +7,7 @@ entries and `validate_references` checks everything that points at something.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .data import People, Registry
 from .files import is_dot
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .markdown import MarkdownResult
-from .pages import PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
+from .pages import EXAMPLE_TEXT, PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
 from .schema import validate
 from .sources import Source
 from .markup import mark_foreign, strip_tags
@@ -350,8 +351,30 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
                 and not strip_tags(page.body_html).strip():
             diags.warning(Location(src.file, 1, 1), f"the section '{node.meta['title']}' is empty: no entries and no text",
                           "add its entries (a line '{#id}', then '## title' and the text), or delete the file")
+        _check_example_text(page, diags)
         _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
         _check_links(site, page, results[src.file], diags)
+
+
+def _check_example_text(page: Page, diags: Diagnostics) -> None:
+    """Warn while the example text of `build.py new` is still in a page (it would be published)."""
+    hint = "replace the example with the real text (and attribution) before publishing"
+    for words in EXAMPLE_TEXT.values():
+        for entry in page.entries:
+            if entry.title in (words["entry_title"], words["part_title"]):
+                diags.warning(Location(page.source.file, entry.line, 1),
+                              f"the example entry '{entry.title}' written by 'build.py new' is still here", hint)
+        for index, run in enumerate(page.meta.get("authors") or []):
+            if words["author"] in (run.get("names") or []):
+                diags.warning(page.source.front.where("authors", index, "names"),
+                              f"the example attribution '{words['author']}' written by 'build.py new' is still here", hint)
+        paragraphs = {strip_tags(p).strip() for p in re.findall(r"<p>(.*?)</p>", page.body_html, re.S)}
+        for example in (words["entry_text"], words["text"]):
+            if example in paragraphs:
+                lines = page.source.body.split("\n")
+                at = next((i for i, line in enumerate(lines) if line.strip() == example), 0)
+                diags.warning(Location(page.source.file, page.source.body_line + at, 1),
+                              f"the example text '{example}' written by 'build.py new' is still here", hint)
 
 
 def _check_authors(page: Page, entry_ids: list, diags: Diagnostics) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..config import Config
 from ..data import Registry
 from ..diagnostics import Diagnostics, relpath, suggest
 from ..markup import VALID_ID
+from ..pages import EXAMPLE_TEXT as PLACEHOLDERS
 from ..site import page_url
 from ..sources import split_front_matter
 
@@ -30,14 +32,8 @@ SLUG_LIMIT = 32        # characters: long titles keep their first words (2021-ni
 ENTRY_ID_LINE = re.compile(r"^\{#([a-z0-9][a-z0-9-]*)\}\s*$", re.M)
 YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
-# Placeholder text, in the language of the file written; the editor replaces it.
-PLACEHOLDERS = {
-    "zh": {"entry_title": "条目标题", "entry_text": "条目正文。", "author": "署名", "text": "正文。",
-           "part_title": "第一部分标题", "task": "任务内容", "lead": "牵头单位", "no": "序号",
-           "content": "主要工作内容"},
-    "en": {"entry_title": "Entry title", "entry_text": "Entry text.", "author": "Author", "text": "Text.",
-           "part_title": "First part", "task": "Task", "lead": "Lead unit", "no": "No.", "content": "Task"},
-}
+# Placeholder text (pages.EXAMPLE_TEXT), in the language of the file written; the editor
+# replaces it, and `check` warns while it is there.
 
 
 class ScaffoldError(Exception):
@@ -293,8 +289,27 @@ def free_entry_id(config: Config, folder: str, ident: str) -> str:
     return f"{stems[-1]}-{number:02d}"
 
 
-def preview_url(config: Config, scaffold: Scaffold, port: int = 8000) -> str:
-    return f"http://127.0.0.1:{port}{page_url(config, scaffold.lang, scaffold.key)}"
+def preview_url(config: Config, scaffold: Scaffold) -> tuple[str, bool]:
+    """(the new page's address in the preview, whether a `serve` of this site is running):
+    a running session's own address (its port, its host), else serve's default."""
+    path = page_url(config, scaffold.lang, scaffold.key)
+    out = config.output_dir
+    for scratch in sorted(out.parent.glob(f".{out.name}.serve-*")):
+        pid, url = scratch.name.rsplit("-", 1)[-1], scratch / "url"   # commands/serve.py: new_scratch, PREVIEW_URL
+        if pid.isdigit() and url.is_file() and _alive(int(pid)):
+            base = url.read_text(encoding="utf-8").strip()
+            return base.rstrip("/") + path[len(config.base_path) - 1:], True
+    return f"http://127.0.0.1:8000{path}", False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def write(scaffold: Scaffold) -> None:

@@ -127,6 +127,8 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
 
         def listening():  # first thing the loop runs, so only once listen() has worked
             say(f"serving {config.output_dir.name}/ at {url} — watching {watched}; Ctrl+C stops")
+            local = url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
+            (site.scratch / PREVIEW_URL).write_text(local, encoding="utf-8")   # `new` prints this session's address
             if open_browser:
                 local = url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
                 threading.Thread(target=webbrowser.open, args=(local,), daemon=True).start()
@@ -148,6 +150,7 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
 
 
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+PREVIEW_URL = "url"   # in the session's scratch folder: where it serves (read by `new`)
 
 
 def allowed_hosts(host: str) -> frozenset | None:
