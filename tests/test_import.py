@@ -1,4 +1,4 @@
-"""The draft importer (yearbook/importer.py): seed 000's conversion hazards, one fixture each, and the whole seed."""
+"""The draft importer (yearbook/commands/importer.py): seed 000's conversion hazards, one fixture each, and the whole seed."""
 import re
 import shutil
 
@@ -97,6 +97,18 @@ def test_letter_spaced_headings_lose_their_spaces_and_keep_a_note():
     assert first["notes"] == ["分目标题印作“综 述”（字间空格），标题按“综述”录入。"]
     assert second["notes"] == ["分目标题印作“消 防”（字间空格），标题按“消防”录入。"]
     assert [e[:2] for e in all_entries(result)] == [("s01-01", "概况"), ("s02-01", "概况")]
+
+
+def test_a_draft_that_starts_with_a_section_heading_asks_for_the_chapter_title():
+    text = "综 述\n【概况】2021年，全区各项工作有序推进。\n消 防\n【概况】全年未发生较大火灾。\n"
+    result = import_draft(text, "2022", "gov", "draft.txt")
+    assert front_matter(result.files["index.zh.md"])["title"] == "gov"
+    assert front_matter(result.files["s01.zh.md"])["title"] == "综述"   # a section, not the chapter's title
+    assert ("no chapter title found (the first line, '综 述', is a section heading); the chapter is titled 'gov' "
+            "for now: give its title with --title") in [n.message for n in result.report.notices if n.line == 1]
+    titled = import_draft(text, "2022", "gov", "draft.txt", title="杭州市拱墅区人民政府")
+    assert front_matter(titled.files["index.zh.md"])["title"] == "杭州市拱墅区人民政府"
+    assert sorted(titled.files) == ["index.zh.md", "s01.zh.md", "s02.zh.md"]
 
 
 def test_space_after_the_closing_bracket_is_dropped():

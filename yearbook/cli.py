@@ -77,6 +77,7 @@ def make_parser() -> argparse.ArgumentParser:
     draft.add_argument("draft", type=Path, metavar="DRAFT.txt", help="the draft, as exported text")
     draft.add_argument("--volume", required=True, help="volume folder (edition year), e.g. 2022")
     draft.add_argument("--chapter", required=True, help="chapter folder to create, ASCII, e.g. gov")
+    draft.add_argument("--title", help="the chapter's title, when the draft does not print it on its first line")
     draft.add_argument("--out", type=Path, metavar="DIR", help="write here instead of content/VOLUME/CHAPTER")
     draft.add_argument("--force", action="store_true", help="write into a folder that already has files")
     draft.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
@@ -212,7 +213,7 @@ def run_import(args) -> int:
     progress.step(f"import {args.draft.name}")
     try:
         text, notice = read_draft(args.draft)
-        result = import_draft(text, args.volume, args.chapter, str(args.draft))
+        result = import_draft(text, args.volume, args.chapter, str(args.draft), args.title)
     except (OSError, ValueError) as exc:
         print(f"{args.draft}: error: {exc}", file=sys.stderr)
         return 1

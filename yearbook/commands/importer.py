@@ -219,6 +219,13 @@ def shape(text: str) -> str:
 
 # ---------------------------------------------------------------- pass 1: classify
 
+def letter_spaced(text: str) -> bool:
+    """A heading printed with a space between its characters (综 述): a section heading,
+    never the chapter's title."""
+    tokens = text.split()
+    return len(tokens) > 1 and all(len(token) == 1 for token in tokens)
+
+
 def classify(lines: list[Line]) -> list[Item]:
     """Items in print order: single lines with their kind, figures and table parts grouped."""
     shapes = [shape(line.text) for line in lines]
@@ -235,7 +242,7 @@ def classify(lines: list[Line]) -> list[Item]:
             items.append(Item("english", (line.no,), line.text))
             english_found = True
             continue
-        if in_preamble and kind in ("bare", "text") and has_cjk(line.text):
+        if in_preamble and kind in ("bare", "text") and has_cjk(line.text) and not letter_spaced(line.text):
             items.append(Item("chapter", (line.no,), line.text))
             chapter, in_preamble = line.text, False
             continue
@@ -499,8 +506,7 @@ class _Builder:
         self.end_outside()
         self.check_uncovered()
         printed = item.text
-        tokens = printed.split()
-        title = "".join(tokens) if len(tokens) > 1 and all(len(t) == 1 for t in tokens) else printed
+        title = "".join(printed.split()) if letter_spaced(printed) else printed
         number = len(self.sections) + 1
         section = Section(f"s{number:02d}", number, title, item.lines[0])
         if title != printed:
@@ -799,8 +805,9 @@ def table_files(table: Table, seed: str) -> dict:
 
 # ---------------------------------------------------------------- the import
 
-def import_draft(text: str, volume: str, chapter: str, file: str) -> ImportResult:
-    """Import one chapter draft: the content files for content/VOLUME/CHAPTER/ and a report."""
+def import_draft(text: str, volume: str, chapter: str, file: str, title: str | None = None) -> ImportResult:
+    """Import one chapter draft: the content files for content/VOLUME/CHAPTER/ and a report.
+    `title` (--title) is the chapter's title when the draft does not print one first."""
     for name, value in (("volume", volume), ("chapter", chapter)):
         if not SLUG.match(value):
             raise ValueError(f"{name} {value!r} must be lowercase ASCII letters, digits and '-'")
@@ -812,10 +819,15 @@ def import_draft(text: str, volume: str, chapter: str, file: str) -> ImportResul
     if nbsp_lines:
         where = ", ".join(f"L{no}" for no in nbsp_lines)
         builder.notice(nbsp_lines[0], f"NBSP folded to a space on {len(nbsp_lines)} line(s): {where}")
-    title = builder.chapter_title
+    printed = builder.chapter_title
+    if title and printed and title != printed:
+        builder.notice(lines[0].no if lines else 1, f"chapter title {title!r} (--title); the draft prints {printed!r}")
+    title = title or printed
     if title is None:
         title = chapter
-        builder.notice(lines[0].no if lines else 1, f"no chapter title found; the title is set to {chapter!r}")
+        first = f" (the first line, {lines[0].text!r}, is a section heading)" if lines and letter_spaced(lines[0].text) else ""
+        builder.notice(lines[0].no if lines else 1, f"no chapter title found{first}; the chapter is titled {chapter!r} "
+                       "for now: give its title with --title")
     last_line = lines[-1].no if lines else 1
     files = {f"index.{LANG}.md": chapter_file(title, builder.chapter_notes, seed, last_line)}
     for section in builder.sections:
