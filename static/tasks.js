@@ -8,10 +8,14 @@ for (const wrapper of document.querySelectorAll(".task-table[data-task-filter]")
   const data = JSON.parse(wrapper.dataset.taskFilter);
   const s = data.strings;
   const rows = [...wrapper.querySelectorAll("tbody tr[data-departments]")];
+  // What the text box looks in: the row number and the work text (td[data-text]), not the
+  // names of leaders and units (a department's name would match rows that only name it).
   const texts = new Map(rows.map((row) => {
-    const hidden = row.querySelector(".visually-hidden");  // "Task " before the row number
-    const text = hidden ? row.textContent.replace(hidden.textContent, "") : row.textContent;
-    return [row, text.toLowerCase()];
+    const heading = row.querySelector(".row-heading");
+    const hidden = heading?.querySelector(".visually-hidden");  // "Task " before the row number
+    const number = heading ? heading.textContent.replace(hidden ? hidden.textContent : "", "") : "";
+    const work = [...row.querySelectorAll("td[data-text]")].map((cell) => cell.textContent);
+    return [row, [number, ...work].join(" ").toLowerCase()];
   }));
   const uid = "filter-" + (wrapper.querySelector(".row-heading[id]")?.id || "tasks");
 

@@ -342,8 +342,8 @@ def visible_rows(page) -> list:
 
 
 def shown_text(row: dict) -> str:
-    """What a 2021 row shows (its columns but the group, which heads the group)."""
-    return "".join(row[k] for k in ("no", "content", "leaders", "lead_as_printed", "responsible_as_printed"))
+    """What the filter's text box looks in: the row number and the work text (not people or units)."""
+    return " ".join(row.get(k, "") for k in ("no", "content", "progress"))
 
 
 def test_filter_by_department_and_by_text(server, page):
@@ -374,6 +374,15 @@ def test_filter_by_department_and_by_text(server, page):
     # Groups with no row left are hidden with their heading.
     assert page.locator("table.tasks tbody:visible tr.group").count() == len(
         {r["group"] for r in rows if f"r{int(r['no']):03d}" in expected})
+
+    # A unit's name is not work text: 消防 finds the rows about fire safety, not every row
+    # the fire brigade (区消防救援大队) shares.
+    box.fill("消防")
+    fire = [f"r{int(r['no']):03d}" for r in rows if "消防" in shown_text(r)]
+    named = [r for r in rows if "消防" in r["lead_as_printed"] + r["responsible_as_printed"] and "消防" not in shown_text(r)]
+    assert named, "the 2021 table names the fire brigade in rows that are not about fire"
+    page.wait_for_function(f"document.querySelectorAll('table.tasks tr[data-departments]:not([hidden])').length === {len(fire)}")
+    assert visible_rows(page) == fire
 
     box.fill("")
     page.wait_for_function("document.querySelectorAll('table.tasks tr[data-departments]:not([hidden])').length === 106")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .pages import Page
 
 DEPARTMENT_TYPE = "department"
+WORK_TEXT_COLUMNS = ("content", "progress")   # task-table columns of work text (others name people and units)
 DIRECTORY_TYPE = "departments"
 
 # Kinds of item a department page gathers, in the order the page shows them.
@@ -376,7 +377,9 @@ def task_table_view(site: Site, strings: dict, page: "Page") -> dict:
     own = site.task_rows.get((key, lang))
     rows = own if own is not None else site.task_rows.get((key, config.default_language)) or []
     default_rows = {row_anchor(r): r for r in site.task_rows.get((key, config.default_language)) or []}
-    columns = [c for c in page.meta.get("columns") or [] if c and c["key"] != "group"]
+    # The filter's text box looks in the work text (and the row number), not in the names of units.
+    columns = [c | {"text": c["key"] in WORK_TEXT_COLUMNS} for c in page.meta.get("columns") or []
+               if c and c["key"] != "group"]
     groups, counts = _task_groups(site, lang, rows, default_rows, columns)
     filter_data = {"departments": _filter_options(site, lang, counts), "strings": {
         "department": t["tasks_filter_department"], "all": t["tasks_filter_all"], "text": t["tasks_filter_text"],
