@@ -183,7 +183,9 @@ def test_guide_pages_are_built_in_both_languages(tmp_path, run):
         assert '<figcaption><code>content/2022/gov/meetings.zh.md</code></figcaption>' in html
         assert 'class="entry"' not in html    # the guide's headings are not yearbook entries
         home = (site / "public" / lang / "index.html").read_text(encoding="utf-8")
-        assert f'<a href="/{lang}/guide/">{title}</a>' in home   # the header links to it
+        header, footer = home.split("</header>")[0], home.split('<footer class="colophon">')[1]
+        # For the office, not for readers: linked from the footer, not the public navigation.
+        assert f'<a href="/{lang}/guide/">{title}</a>' in footer and "/guide/" not in header
 
 
 def test_a_missing_guide_language_shows_the_other_marked_and_none_means_no_page(tmp_path, run):

@@ -29,7 +29,9 @@ from .yamldoc import parse_yaml
 
 
 # Pages the build makes that the header links to on every page, when they exist.
-SITE_LINKS = ("departments", "guide")
+SITE_LINKS = ("departments",)
+# Pages for the yearbook office rather than readers: linked from the footer.
+FOOTER_LINKS = ("guide",)
 
 
 def load_strings(site: Site, diags: Diagnostics) -> dict:
@@ -106,6 +108,7 @@ class Renderer:
             "root": config.base_path,
             "home": self.link("", lang),
             "site_links": [self.link(k, lang).with_(key=k) for k in SITE_LINKS if (k, lang) in site.pages],
+            "footer_links": [self.link(k, lang).with_(key=k) for k in FOOTER_LINKS if (k, lang) in site.pages],
             "breadcrumbs": ancestors,
             "alternates": [self.link(node.key, other.key).with_(code=other.code, name=other.name, key=other.key,
                                                                   current=other.key == lang) for other in config.languages],
