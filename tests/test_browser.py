@@ -201,3 +201,20 @@ def test_tables_and_figures_are_search_hits_of_their_own(server, page, query, ta
     wait_for_results(page)
     hits = [a.get_attribute("href") for a in page.locator(".sub-results a").all()]
     assert target in hits, hits
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_titles_stay_whole_in_two_column_lists_and_dates_on_one_line(server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{server}/zh/departments/district-government/")
+    split = page.evaluate("""() => [...document.querySelectorAll('.dept-list > li, .dept-entries > li')]
+        .filter(li => li.getClientRects().length > 1).map(li => li.textContent.trim().slice(0, 30))""")
+    assert page.locator(".dept-entries > li").count() > 3
+    assert split == []
+    page.goto(f"{server}/zh/2022/gov/meetings/")
+    dates = page.evaluate("""() => [...document.querySelectorAll('figure.data-table td.short')].map(td => {
+        const range = document.createRange(); range.selectNodeContents(td);
+        return [td.textContent, range.getClientRects().length]; })""")
+    assert any(text.endswith("日") for text, _ in dates)
+    assert all(lines == 1 for _, lines in dates), dates
+    page.close()
