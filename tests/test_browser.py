@@ -110,6 +110,13 @@ def test_404_page_speaks_the_language_of_the_url(server, page):
     page.goto(f"{server}/en/no/such/page/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1:visible").inner_text() == "Page not found"
+    # The site's frame in the URL's language: a search box that searches that edition, the volumes.
+    assert page.locator("form[role=search]:visible").get_attribute("action") == "/en/search/"
+    assert page.locator("a.brand:visible").inner_text() == "Gongshu Yearbook"
+    assert page.locator(".not-found-volumes a:visible").first.get_attribute("href") == "/en/2022/"
+    page.locator("form[role=search]:visible input").fill("fire")
+    page.locator("form[role=search]:visible button").click()
+    page.wait_for_url(f"{server}/en/search/?q=fire")
     page.goto(f"{server}/zh/no/such/page/")
     assert page.locator("h1:visible").inner_text() == "找不到这一页"
 

@@ -13,6 +13,7 @@ from xml.sax.saxutils import quoteattr
 
 import jinja2
 
+from .links import page_link
 from .site import Site
 
 MANIFEST = "manifest.webmanifest"
@@ -37,9 +38,10 @@ def theme_colours(static_dir: Path) -> dict:
 def write_sitewide(site: Site, strings: dict, env: jinja2.Environment, staging: Path) -> None:
     config = site.config
     (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
+    volumes = {lang.key: [page_link(site, v.key, lang.key) for v in site.volumes()] for lang in config.languages}
     (staging / "404.html").write_text(env.get_template("404.html").render(
         languages=config.languages, titles=[config.title[lang.key] for lang in config.languages],
-        strings=strings, root=config.base_path), encoding="utf-8")
+        strings=strings, root=config.base_path, volumes=volumes), encoding="utf-8")
     (staging / "sitemap.xml").write_text(sitemap(site), encoding="utf-8")
     for lang in config.languages:
         (staging / lang.prefix / MANIFEST).write_text(manifest(site, lang), encoding="utf-8")
