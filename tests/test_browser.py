@@ -225,3 +225,24 @@ def test_titles_stay_whole_in_two_column_lists_and_dates_on_one_line(server, bro
     assert any(text.endswith("日") for text, _ in dates)
     assert all(lines == 1 for _, lines in dates), dates
     page.close()
+
+
+def test_the_reader_chooses_light_or_dark_and_it_is_remembered(server, browser):
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    page.goto(f"{server}/zh/2022/gov/meetings/")
+    background = "getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+    toggle = page.locator("button.theme-toggle")
+    assert toggle.inner_text() == "深色" and toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    assert page.evaluate(background) != light
+    assert toggle.inner_text() == "浅色" and toggle.get_attribute("aria-pressed") == "true"
+    page.goto(f"{server}/en/2022/gov/fire/")   # another page, another language: still dark
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    assert page.locator("button.theme-toggle").inner_text() == "Light"
+    page.locator("button.theme-toggle").click()
+    page.reload()
+    assert page.evaluate(background) == light
+    context.close()
