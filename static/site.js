@@ -72,6 +72,21 @@ if (masthead && "ResizeObserver" in window) {
   }).observe(masthead);
 }
 
+// On a phone the sticky header gives the text its room: it slides away while the reader
+// scrolls down and comes back as soon as they scroll up (as phone browsers' own bars do).
+if (masthead) {
+  const phone = window.matchMedia("(max-width: 52rem)");
+  let last = window.scrollY;
+  let reading = false;   // the reader's own scrolling, not the jump to an #anchor on arrival
+  for (const type of ["wheel", "touchmove", "keydown"]) addEventListener(type, () => { reading = true; }, { passive: true });
+  window.addEventListener("scroll", () => {
+    const y = window.scrollY;
+    const down = y > last && y > masthead.offsetHeight;
+    masthead.classList.toggle("tucked", reading && phone.matches && down && !masthead.contains(document.activeElement));
+    last = y;
+  }, { passive: true });
+}
+
 // On a phone the volume's navigation starts folded: the page's own text comes first.
 if (window.matchMedia("(max-width: 52rem)").matches) {
   for (const fold of document.querySelectorAll("details.toc-fold")) fold.open = false;
