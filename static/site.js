@@ -87,6 +87,11 @@ if (masthead) {
   }, { passive: true });
 }
 
+// Printing: editorial notes print open (on paper nothing unfolds).
+window.addEventListener("beforeprint", () => {
+  for (const notes of document.querySelectorAll("details.notes")) notes.open = true;
+});
+
 // On a phone the volume's navigation starts folded: the page's own text comes first.
 if (window.matchMedia("(max-width: 52rem)").matches) {
   for (const fold of document.querySelectorAll("details.toc-fold")) fold.open = false;

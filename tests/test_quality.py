@@ -430,9 +430,14 @@ def test_print_shows_the_text_without_navigation(browser, server):
     page = context.new_page()
     page.goto(f"{server}/zh/2022/gov/meetings/")
     page.emulate_media(media="print")
-    for selector in (".masthead", ".toc", ".breadcrumbs", ".pager", "nav.entries", "button.copy-link", "a.anchor"):
+    for selector in (".masthead", ".toc", ".pager", "nav.entries", "button.copy-link", "a.anchor"):
         assert page.locator(selector).first.evaluate("e => getComputedStyle(e).display") == "none", selector
     assert page.locator("h1").is_visible() and page.locator("#t04").is_visible()
+    # Where the page is (volume › chapter) prints above its title; the editorial notes print open.
+    assert page.locator(".breadcrumbs").is_visible()
+    assert "杭州市拱墅区人民政府" in page.locator(".breadcrumbs").inner_text()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("details.notes").evaluate("e => e.open")
     assert page.locator("tbody tr").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
     external = page.evaluate("""() => { const a = document.createElement('a'); a.href = 'https://example.org/x';
         a.textContent = 'x'; document.querySelector('main p').append(a);

@@ -63,6 +63,19 @@ def make_parser() -> argparse.ArgumentParser:
                          help="only this volume (repeat for several; default: all)")
     offline.add_argument("--zip", action="store_true", help="also write DIR.zip, to hand out or download")
 
+    proof = commands.add_parser(
+        "pdf", help="print proofs (校样): a chapter or a volume as a PDF",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write a print proof (校样) of a volume, or of one of its chapters, as a PDF: a cover,\n"
+                    "contents with page numbers, running heads (volume · chapter), page numbers, numbered\n"
+                    "tables and figures, and the same text as the site. Default: proofs/VOLUME[-CHAPTER]-LANG.pdf\n\n"
+                    "  python build.py pdf --volume 2022 --chapter gov --lang zh")
+    common(proof)
+    proof.add_argument("--volume", metavar="YEAR", help="the volume (default: the first on the home page)")
+    proof.add_argument("--chapter", metavar="ID", help="only this chapter (its folder name, e.g. gov)")
+    proof.add_argument("--lang", metavar="LANG", help="language of the proof (default: the source language)")
+    proof.add_argument("--output", type=Path, metavar="FILE", help="where to write the PDF")
+
     check = commands.add_parser("check", help="validate content, config and templates; write nothing",
                                 description="Validate content, config and templates; write nothing.")
     common(check)
@@ -250,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output,
                            precompress=args.precompress)
+        elif args.command == "pdf":
+            from .commands.pdf import make_pdf   # imports WeasyPrint: only for this command
+            path, count = make_pdf(args.config, report, args.volume, args.chapter, args.lang, args.output)
+            report.exported = f"{path} ({count} pages)"
         elif args.command == "export":
             archive = pipeline.export(args.config, args.dir, report, tuple(args.volume), args.zip)
             report.exported = f"{args.dir}" + (f" and {archive}" if archive else "")
@@ -294,6 +311,8 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
         return (f"check ok: {len(source_pages)} pages, {entries} entries, {tables} tables, {figures} figures; "
                 f"{counts} in {total:.2f}s ({times})\ntranslations: {coverage_summary(site)} "
                 f"(details: build.py check --translations)")
+    if command == "pdf":
+        return f"wrote the proof {report.exported}; {counts} in {total:.2f}s ({times})"
     if command == "export":
         return (f"exported the offline edition to {report.exported} (readers open index.html); "
                 f"{counts} in {total:.2f}s ({times})")
