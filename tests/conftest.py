@@ -78,6 +78,15 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, one per test module (tests open their own contexts and pages)."""
+    with playwright_api().sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server
+from conftest import ROOT, make_site, static_server
 from yearbook.cli import main
 
 
@@ -13,14 +13,6 @@ def server(tmp_path_factory):
     assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
     with static_server(out) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_api().sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

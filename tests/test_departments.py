@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server
+from conftest import ROOT, make_site, static_server
 from yearbook.cli import main
 from yearbook.data import KINDS
 
@@ -320,14 +320,6 @@ def test_pagefind_indexes_no_department_page(searched):
 def server(searched):
     with static_server(searched) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_api().sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, launch_chromium, playwright_api, static_server, tree_bytes
+from conftest import ROOT, static_server, tree_bytes
 from yearbook.cli import main
 
 QUERIES = [("zh", "消防"), ("zh", "数字化改革"), ("zh", '"民生实事"'), ("en", "fire"), ("en", '"digital reform"')]
@@ -32,14 +32,6 @@ def online(tmp_path_factory):
     assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
     with static_server(out) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api().sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

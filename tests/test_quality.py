@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, launch_chromium, make_site, playwright_api, require, static_server
+from conftest import ROOT, make_site, require, static_server
 from yearbook.cli import main
 
 NODE_MODULES = ROOT / "tests" / "node_modules"
@@ -329,14 +329,6 @@ def test_a_single_volume_site_has_no_year_switch(built):
 def server(built):
     with static_server(built) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api().sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 MODES = {

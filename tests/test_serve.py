@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server, tree_bytes
+from conftest import ROOT, make_site, static_server, tree_bytes
 from yearbook.cli import main
 
 REBUILD = re.compile(r"^\d\d:\d\d:\d\d (rebuilt (all pages|\d+ pages?) in |\d+ errors? — )")
@@ -136,14 +136,6 @@ def test_open_starts_the_browser_on_the_site(site, start, tmp_path):
 
 
 # --- In the browser --------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api().sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def page(browser):

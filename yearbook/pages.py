@@ -161,10 +161,10 @@ class Page:
 # The example text `build.py new` writes (commands/scaffold.py), by language. `check` warns
 # while any of it is still in a page (an error with --strict): it would be published.
 EXAMPLE_TEXT = {
-    "zh": {"entry_title": "条目标题", "entry_text": "条目正文。", "author": "署名", "text": "正文。",
+    "zh": {"entry_title": "条目标题", "entry_text": "条目正文。", "author": "署名", "text": "（此处写正文。）",
            "part_title": "第一部分标题", "task": "任务内容", "lead": "牵头单位", "no": "序号",
            "content": "主要工作内容"},
-    "en": {"entry_title": "Entry title", "entry_text": "Entry text.", "author": "Author", "text": "Text.",
+    "en": {"entry_title": "Entry title", "entry_text": "Entry text.", "author": "Author", "text": "(Write the text here.)",
            "part_title": "First part", "task": "Task", "lead": "Lead unit", "no": "No.", "content": "Task"},
 }
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..diagnostics import Diagnostics, relpath, suggest
 from ..markup import VALID_ID
 from ..pages import EXAMPLE_TEXT as PLACEHOLDERS
 from ..site import page_url
+from .sessions import running_preview_url
 from ..sources import split_front_matter
 
 KINDS = ("volume", "chapter", "section", "collection", "summary", "tasks", "article")
@@ -293,23 +293,10 @@ def preview_url(config: Config, scaffold: Scaffold) -> tuple[str, bool]:
     """(the new page's address in the preview, whether a `serve` of this site is running):
     a running session's own address (its port, its host), else serve's default."""
     path = page_url(config, scaffold.lang, scaffold.key)
-    out = config.output_dir
-    for scratch in sorted(out.parent.glob(f".{out.name}.serve-*")):
-        pid, url = scratch.name.rsplit("-", 1)[-1], scratch / "url"   # commands/serve.py: new_scratch, PREVIEW_URL
-        if pid.isdigit() and url.is_file() and _alive(int(pid)):
-            base = url.read_text(encoding="utf-8").strip()
-            return base.rstrip("/") + path[len(config.base_path) - 1:], True
+    base = running_preview_url(config.output_dir)
+    if base:
+        return base.rstrip("/") + path[len(config.base_path) - 1:], True
     return f"http://127.0.0.1:8000{path}", False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
 
 
 def write(scaffold: Scaffold) -> None:

@@ -44,6 +44,7 @@ from tornado.web import HTTPError
 
 from .. import output, pipeline, search_index
 from . import incremental
+from .sessions import PREVIEW_URL, new_session_folder
 from ..guide import guide_path
 from ..config import Config, load_config
 from ..diagnostics import BuildFailed, Diagnostics, Location, relpath
@@ -150,7 +151,6 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
 
 
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
-PREVIEW_URL = "url"   # in the session's scratch folder: where it serves (read by `new`)
 
 
 def allowed_hosts(host: str) -> frozenset | None:
@@ -269,7 +269,7 @@ class DevSite:
         self.with_search = with_search
         self.errors: dict | None = None  # what the overlay shows while the last build failed
         self.warnings = ""
-        self.scratch = new_scratch(config.output_dir)
+        self.scratch = new_session_folder(config.output_dir)
         self.indexer = SearchIndexer(self.scratch, self)
         self.state = incremental.BuildState()  # what a rebuild compares with to render only what changed
         # Fixed for the session: a config.yaml that moves these folders needs a restart.
@@ -408,29 +408,6 @@ class DevSite:
             snippet = OVERLAY.replace("__REPORT__", report).encode("utf-8")
             body = body.replace(b"</head>", snippet + b"</head>", 1) if b"</head>" in body else body + snippet
         return _respond(start_response, status, kind, body)
-
-
-def new_scratch(out: Path) -> Path:
-    """A work folder of this session beside the output (hard links need the same disk);
-    folders of sessions that were killed (their process is gone) are removed."""
-    for old in out.parent.glob(f".{out.name}.serve-*"):
-        pid = old.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
-    scratch = out.parent / f".{out.name}.serve-{os.getpid()}"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    return scratch
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
 
 
 def _respond(start_response, status: str, kind: str, body: bytes, extra=()):
