@@ -155,3 +155,17 @@ def test_offline_zip_must_name_each_volume(tmp_path, capsys):
     assert ("config.yaml:14:14: error: offline_zip 'yearbook' must name each volume's zip with {volume}\n"
             "  hint: e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')\n") \
         in capsys.readouterr().err
+
+
+def test_links_to_volumes_left_out_of_an_edition_go_to_the_online_site():
+    from yearbook.export import _Links
+    links = _Links("/yb/", "https://example.org/yb/")
+    html = ('<a href="/yb/zh/2021/gov/#gov-01">2021</a> <a href="/yb/zh/2022/gov/">2022</a> '
+            '<link href="/yb/static/site.css"> <html data-root="/yb/">')
+    page = links.rewrite(html, "zh/2022/gov/index.html")
+    assert page == ('<a href="../../../zh/2021/gov/index.html#gov-01">2021</a> <a href="../../../zh/2022/gov/index.html">'
+                    '2022</a> <link href="../../../static/site.css"> <html data-root="../../../">')
+    assert links.online(("zh/2021/", "en/2021/"))(page) == (
+        '<a href="https://example.org/yb/zh/2021/gov/#gov-01">2021</a> <a href="../../../zh/2022/gov/index.html">'
+        '2022</a> <link href="../../../static/site.css"> <html data-root="../../../">')
+    assert _Links("/", "/").online(("zh/2021/",)) is None   # no host to send readers to

@@ -22,10 +22,9 @@ import hashlib
 import json
 import posixpath
 import re
-import tempfile
 import zipfile
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from . import output
 from .config import Config
@@ -35,28 +34,35 @@ DOWNLOADS = "downloads"                   # build's offline zips (offline_zip in
 LEFT_OUT = ("sw.js", "offline.json", "pagefind/", "robots.txt", "sitemap.xml", DOWNLOADS + "/")
 OFFLINE_SEARCH = "search"                 # folder of the per-language record scripts
 CHAR_INDEX = re.compile("\u2045[^\u2046]*\u2046")   # the hidden character lists (search.py)
-ATTRIBUTE = re.compile(r'(\s(?:href|src|action|data-root)=")([^"]*)(")')
 ONLINE_ONLY = re.compile(r"<[a-z]+ [^>]*data-online-only[^>]*>.*?</[a-z]+>\n?", re.S)   # e.g. the download link
 MANIFEST_LINK = re.compile(r'<link rel="manifest"[^>]*>\n?')   # an installable web app needs a server
-REFRESH = re.compile(r'(<meta http-equiv="refresh" content="0; url=)([^"]*)(")')
+REFRESH_FOLDER = re.compile(r'(<meta http-equiv="refresh" content="0; url=[^"]*/)"')
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)          # fixed: a zip of the same content is byte-identical
 
 
 def write_downloads(config: Config, site_dir: Path, strings: dict, diags: Diagnostics) -> list:
     """`build` with `offline_zip` set: the offline edition of each volume as
     site_dir/downloads/NAME.zip, made from the site just built (its search index included);
-    returns the zips' paths. Links to other volumes' pages point at the online site."""
+    returns the zips' paths. Links to other volumes' pages point at the online site.
+    The site's files and search records are read once for all volumes, and each edition
+    goes straight into its zip (no folder written)."""
     version = content_version(config)
+    files = _site_files(site_dir)
+    records = search_records(site_dir, config, diags)
+    pages: dict = {}   # every page rewritten once, whichever volumes it goes into
+    (site_dir / DOWNLOADS).mkdir(exist_ok=True)
     made = []
-    with tempfile.TemporaryDirectory(prefix="yearbook-downloads-") as work:
-        for volume in config.volumes:
-            name = config.offline_zip.replace("{volume}", volume)
-            edition = Path(work) / name
-            others = tuple(v for v in config.volumes if v != volume)
-            write_offline_edition(site_dir, edition, config, strings, version, diags, left_out_volumes=others)
-            (site_dir / DOWNLOADS).mkdir(exist_ok=True)
-            made.append(write_zip(edition, site_dir / DOWNLOADS / f"{name}.zip"))
+    for volume in config.volumes:
+        name = config.offline_zip.replace("{volume}", volume)
+        others = tuple(v for v in config.volumes if v != volume)
+        entries = edition_files(site_dir, config, strings, version, diags, others, files, records, pages)
+        made.append(write_zip_entries(entries, name, site_dir / DOWNLOADS / f"{name}.zip"))
     return made
+
+
+def _site_files(built: Path) -> list:
+    """(relative path, path) of every file of a built site, sorted."""
+    return sorted((p.relative_to(built).as_posix(), p) for p in built.rglob("*") if p.is_file())
 
 
 def content_version(config: Config) -> str:
@@ -69,36 +75,54 @@ def content_version(config: Config) -> str:
 
 
 def write_offline_edition(built: Path, staging: Path, config: Config, strings: dict, version: str,
-                          diags: Diagnostics, left_out_volumes: tuple = ()) -> None:
-    """Copy the built site into `staging`, rewritten to work from disk (without the pages of
-    `left_out_volumes`: links to them point at the online site)."""
-    base = config.base_path
-    others = tuple(f"{lang.prefix}/{volume}/" for lang in config.languages for volume in left_out_volumes)
-    for path in sorted(p for p in built.rglob("*") if p.is_file()):
-        rel = path.relative_to(built).as_posix()
-        if rel == output.MARKER or rel.startswith(LEFT_OUT + others) or rel.endswith((".webmanifest", ".gz", ".br")):
-            continue
+                          diags: Diagnostics) -> None:
+    """The built site, rewritten to work from disk, into the folder `staging`."""
+    for rel, data in edition_files(built, config, strings, version, diags):
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if rel.endswith(".html"):
-            html = path.read_text(encoding="utf-8")
-            lang = _page_language(html, config)
-            html = _relative_links(ONLINE_ONLY.sub("", MANIFEST_LINK.sub("", html)), rel, base, built, others,
-                                   config.base_url)
-            html = _with_offline_note(html, strings.get(lang, {}), version)
-            if 'id="search-form"' in html:
-                html = _with_search_records(html, rel, lang, config)
-            target.write_text(html, encoding="utf-8")
+        if isinstance(data, Path):
+            output.link_or_copy(data, target)
         else:
-            output.link_or_copy(path, target)
-    for lang, records in search_records(built, config, diags, others).items():
-        script = staging / OFFLINE_SEARCH / f"{lang}.js"
-        script.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            target.write_bytes(data)
+
+
+def edition_files(built: Path, config: Config, strings: dict, version: str, diags: Diagnostics,
+                  left_out_volumes: tuple = (), files: list | None = None, records: dict | None = None,
+                  pages: dict | None = None) -> list:
+    """[(path in the edition, bytes, or the built file to copy as is)], sorted: the built site
+    rewritten to work from disk, without the pages of `left_out_volumes` (links to them point at
+    the online site). `files`, `records` and `pages` (rewritten pages by path) are what
+    write_downloads shares between volumes; they default to reading `built`."""
+    others = tuple(f"{lang.prefix}/{volume}/" for lang in config.languages for volume in left_out_volumes)
+    links = _Links(config.base_path, config.base_url)
+    online = links.online(others)
+    pages = {} if pages is None else pages
+    entries = []
+    for rel, path in files if files is not None else _site_files(built):
+        if rel == output.MARKER or rel.startswith(LEFT_OUT + others) or rel.endswith((".webmanifest", ".gz", ".br")):
+            continue
+        if rel.endswith(".html"):
+            html = pages.get(rel)
+            if html is None:
+                html = path.read_text(encoding="utf-8")
+                lang = _page_language(html, config)
+                html = links.rewrite(ONLINE_ONLY.sub("", MANIFEST_LINK.sub("", html)), rel)
+                html = _with_offline_note(html, strings.get(lang, {}), version)
+                if 'id="search-form"' in html:
+                    html = _with_search_records(html, rel, lang, config)
+                pages[rel] = html
+            entries.append((rel, (online(html) if online else html).encode("utf-8")))
+        else:
+            entries.append((rel, path))
+    records = records if records is not None else search_records(built, config, diags)
+    for lang, all_records in records.items():
+        kept = [r for r in all_records if not (others and r["url"].startswith(others))]
+        data = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         code = json.dumps(config.language(lang).code)   # search.js looks its page's <html lang> up
-        script.write_text(f"// Search records of the offline edition ({lang}): read by static/search.js.\n"
-                          f"(window.YEARBOOK_OFFLINE = window.YEARBOOK_OFFLINE || {{}})[{code}] = {data};\n",
-                          encoding="utf-8")
+        entries.append((f"{OFFLINE_SEARCH}/{lang}.js",
+                        (f"// Search records of the offline edition ({lang}): read by static/search.js.\n"
+                         f"(window.YEARBOOK_OFFLINE = window.YEARBOOK_OFFLINE || {{}})[{code}] = {data};\n").encode("utf-8")))
+    return sorted(entries, key=lambda entry: entry[0])
 
 
 def _page_language(html: str, config: Config) -> str:
@@ -107,31 +131,38 @@ def _page_language(html: str, config: Config) -> str:
     return next((lang.key for lang in config.languages if lang.code == code), config.default_language)
 
 
-def _relative_links(html: str, rel: str, base: str, built: Path, others: tuple = (), base_url: str = "/") -> str:
-    """Root-relative addresses (`/zh/2022/`) become relative file addresses (`../2022/index.html`);
-    addresses of pages left out (`others`) become the online site's."""
-    here = posixpath.dirname(rel)
+class _Links:
+    """Root-relative addresses (`/zh/2022/`) as relative file addresses (`../../zh/2022/index.html`
+    from a page two folders down). Regex substitutions with fixed replacements: an archive's
+    pages carry millions of links. The result does not depend on the volume exported, so
+    write_downloads rewrites each page once for all its volumes."""
 
-    def local(url: str) -> str:
-        if not url.startswith(base) or url.startswith("//"):
-            return url   # external, or already relative
-        path, sep, rest = url.partition("#")
-        path, qsep, query = path.partition("?")
-        inner = path[len(base):]
-        if inner.startswith(others) and others:
-            return urljoin(base_url, url)
-        if inner == "" or inner.endswith("/") or (built / inner).is_dir():
-            inner = posixpath.join(inner, "index.html")
-        relative = posixpath.relpath(inner, here or ".")
-        return relative + (qsep + query) + (sep + rest)
+    def __init__(self, base: str, base_url: str):
+        parts = urlsplit(base_url)
+        self.base, self.origin = base, (f"{parts.scheme}://{parts.netloc}" if parts.netloc else "")
+        root = re.escape(base)
+        self.local = re.compile(r'(\s(?:href|src|action)=")' + root)
+        self.folder = re.compile(r'(\s(?:href|action)="(?![a-z][a-z0-9+.-]*:|/)[^"#?]*/)(?=["#?])')
+        self.data_root = re.compile(r'(data-root=")' + root + '"')
+        self.refresh = re.compile(r'(<meta http-equiv="refresh" content="0; url=)' + root)
 
-    def attribute(match) -> str:
-        name, value, close = match.groups()
-        if name.strip() == 'data-root="':
-            return f'{name}{posixpath.relpath(".", here or ".")}/{close}'
-        return name + local(value) + close
+    def rewrite(self, html: str, rel: str) -> str:
+        up = "../" * rel.count("/") or "./"   # from the page's folder to the site root
+        html = self.local.sub(r"\g<1>" + up, html)
+        html = self.refresh.sub(r"\g<1>" + up, html)
+        html = self.folder.sub(r"\1index.html", html)   # a folder's address names its index.html
+        html = REFRESH_FOLDER.sub(r'\1index.html"', html)
+        return self.data_root.sub(r'\g<1>' + up + '"', html)
 
-    return REFRESH.sub(lambda m: m.group(1) + local(m.group(2)) + m.group(3), ATTRIBUTE.sub(attribute, html))
+    def online(self, others: tuple):
+        """For an edition without the volumes `others`: a function sending links to their pages to
+        the online site (None when base_url names no host: they stay, and lead nowhere offline)."""
+        if not others or not self.origin:
+            return None
+        pattern = re.compile(r'(\s(?:href|src|action)=")(?:\.\./)*(?:\./)?((?:'
+                             + "|".join(map(re.escape, others)) + r')[^"]*?)(?:index\.html)?(?=["#?])')
+        replacement = r"\1" + (self.origin + self.base).replace("\\", r"\\") + r"\2"
+        return lambda html: pattern.sub(replacement, html)
 
 
 def _with_offline_note(html: str, t: dict, version: str) -> str:
@@ -146,7 +177,7 @@ def _with_search_records(html: str, rel: str, lang: str, config: Config) -> str:
     return html.replace('<script src="', tag + '<script src="', 1) if "search.js" in html else html
 
 
-def search_records(built: Path, config: Config, diags: Diagnostics, left_out: tuple = ()) -> dict:
+def search_records(built: Path, config: Config, diags: Diagnostics) -> dict:
     """Per language: the records Pagefind holds for each page (url, text, headings, metadata),
     read back from the index this build wrote, addresses made relative to the site root."""
     records: dict = {lang.key: [] for lang in config.languages}
@@ -165,8 +196,6 @@ def search_records(built: Path, config: Config, diags: Diagnostics, left_out: tu
         if lang is None:
             continue
         inner = url[len(config.base_path):] if url.startswith(config.base_path) else url.lstrip("/")
-        if left_out and inner.startswith(left_out):
-            continue
         records[lang].append({
             "url": posixpath.join(inner, "index.html") if inner.endswith("/") or not inner else inner,
             # The extended binary stores Chinese with a zero-width space between its words;
@@ -192,13 +221,20 @@ def _languages_of_pages(built: Path, codes: dict) -> dict:
 
 
 def write_zip(folder: Path, archive: Path) -> Path:
-    """The folder as a zip whose top folder has the edition's name: sorted entries, fixed times."""
+    """A folder (an export) as a zip whose top folder has the edition's name."""
+    entries = [(rel, path) for rel, path in _site_files(folder) if rel != output.MARKER]
+    return write_zip_entries(entries, folder.name, archive)
+
+
+def write_zip_entries(entries: list, top: str, archive: Path) -> Path:
+    """[(path, bytes or file)] as a zip under the folder `top`: sorted entries, fixed times, so
+    the same content gives the same bytes; written whole or not at all."""
     partial = archive.with_name(archive.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != output.MARKER):
-            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for rel, data in sorted(entries, key=lambda entry: entry[0]):
+            info = zipfile.ZipInfo(f"{top}/{rel}", ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
+            zf.writestr(info, data.read_bytes() if isinstance(data, Path) else data)
     partial.replace(archive)
     return archive
