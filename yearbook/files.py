@@ -44,11 +44,16 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
     found = []
     if not folder.is_dir():
         return found
+    if not inside(folder, root):
+        diags.error(Location(relpath(folder, root)), "not read: this folder is (a link to) a folder outside the project",
+                    "keep content/, static/ and templates/ inside the project folder")
+        return found
     for path in sorted(folder.rglob(pattern)):
         rel = path.relative_to(folder)
         if is_dot(rel):
             continue
-        if not inside(path, root):
+        # rglob does not descend into linked folders: only a file itself can lead outside.
+        if path.is_symlink() and not inside(path, root):
             diags.warning(Location(relpath(path, root)), "not read: this is a link to a file outside the project folder",
                           "copy the file into the project instead of linking to it; nothing outside the project "
                           "is ever read or published")
