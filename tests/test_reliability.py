@@ -331,3 +331,15 @@ def test_a_language_without_ui_strings_is_one_error(site, run):
     assert check_errors(run, site) == (
         "config.yaml:9:3: error: language 'fr' has no UI strings file templates/i18n/fr.yaml\n"
         "  hint: copy i18n/zh.yaml of the templates folder to fr.yaml and translate it\n")
+
+
+def test_folders_that_config_names_may_be_anywhere_links_may_not(site, run, tmp_path):
+    shared = tmp_path / "shared-templates"       # e.g. one theme for several yearbooks
+    shutil.move(str(site / "templates"), shared)
+    edit(site, "config.yaml", "templates_dir: templates", f"templates_dir: {shared}")
+    assert run(site, "build", "--no-search", "--quiet")[0] == 0
+    (site / "content/2022/gov/t04.zh.tsv").unlink()
+    (site / "content/2022/gov/t04.zh.tsv").symlink_to(tmp_path / "elsewhere.tsv")
+    (tmp_path / "elsewhere.tsv").write_text("session\tdate\n", encoding="utf-8")
+    err = check_errors(run, site)
+    assert "t04.zh.tsv: error: not read: this is a link to a file outside the project folder" in err

@@ -3,9 +3,10 @@
 Everything the build reads or copies goes through here, so the rules hold
 everywhere (content, data, tables, static files, photos, config, UI strings):
 
-- nothing outside the project tree: a symbolic link is followed only when its
-  target is inside the project folder (a link to /etc/passwd is refused, with
-  its path, and its contents are never read or printed);
+- nothing outside the project tree by a link: a symbolic link is followed only
+  when its target is inside the project folder (a link to /etc/passwd is
+  refused, with its path, and its contents are never read or printed); the
+  folders config.yaml names (a shared templates folder, say) are read where they are;
 - no dot-files or dot-folders (.git/, .env, editor swap files) are read from
   content/ or copied from static/;
 - text is UTF-8 (a byte-order mark is allowed); anything else is one error at
@@ -44,9 +45,9 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
     found = []
     if not folder.is_dir():
         return found
-    if not inside(folder, root):
-        diags.error(Location(relpath(folder, root)), "not read: this folder is (a link to) a folder outside the project",
-                    "keep content/, static/ and templates/ inside the project folder")
+    if folder.is_symlink() and not inside(folder, root):
+        diags.error(Location(relpath(folder, root)), "not read: this folder is a link to a folder outside the project",
+                    "set the folder's path in config.yaml instead of linking to it")
         return found
     for path in sorted(folder.rglob(pattern)):
         rel = path.relative_to(folder)
@@ -90,7 +91,7 @@ def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
 def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
     """The UTF-8 text of a project file, or None with an error (outside the tree, unreadable, not UTF-8)."""
     file = relpath(path, root)
-    if not inside(path, root):
+    if path.is_symlink() and not inside(path, root):   # a folder config.yaml names may be anywhere; a link may not
         diags.error(Location(file), "not read: this is a link to a file outside the project folder",
                     "copy the file into the project instead of linking to it")
         return None
