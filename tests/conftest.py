@@ -78,6 +78,13 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+def build_bundled(tmp_path_factory, name: str, *args: str) -> Path:
+    """The bundled yearbook built (with `args`, e.g. --no-search) into a fresh folder; its path."""
+    out = tmp_path_factory.mktemp(name) / "public"
+    assert main(["build", *args, "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    return out
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium, one per test module (tests open their own contexts and pages)."""

@@ -3,14 +3,13 @@ import re
 
 import pytest
 
-from conftest import ROOT, make_site, static_server
+from conftest import build_bundled, make_site, static_server
 from yearbook.cli import main
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "public"
-    assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "browser")
     with static_server(out) as url:
         yield url
 

@@ -5,14 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from yearbook.cli import main
+from conftest import build_bundled
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bundled") / "public"
-    assert main(["build", "--no-search", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "bundled", "--no-search")
     return out
 
 

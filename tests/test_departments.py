@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT, make_site, static_server
+from conftest import ROOT, build_bundled, make_site, static_server
 from yearbook.cli import main
 from yearbook.data import KINDS
 
@@ -30,8 +30,7 @@ TASKS_Q3 = CONTENT / "2022/documents/tasks-2022-q3"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("departments") / "public"
-    assert main(["build", "--no-search", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "departments", "--no-search")
     return out
 
 
@@ -302,8 +301,7 @@ def test_several_volumes_group_a_page_by_volume(two_volumes):
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory) -> Path:
     """The bundled site with its search index (served to the browser below)."""
-    out = tmp_path_factory.mktemp("departments-search") / "public"
-    assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "departments-search")
     return out
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, static_server, tree_bytes
+from conftest import ROOT, build_bundled, static_server, tree_bytes
 from yearbook.cli import main
 
 QUERIES = [("zh", "消防"), ("zh", "数字化改革"), ("zh", '"民生实事"'), ("en", "fire"), ("en", '"digital reform"')]
@@ -28,8 +28,7 @@ def exported(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def online(tmp_path_factory):
-    out = tmp_path_factory.mktemp("online") / "public"
-    assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "online")
     with static_server(out) as url:
         yield url
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from pypinyin import Style, pinyin
 
-from conftest import ROOT, launch_chromium, make_site, playwright_api, static_server
-from yearbook.cli import main
+from conftest import ROOT, build_bundled, launch_chromium, make_site, playwright_api, static_server
 from yearbook.indexes import sort_key
 
 # 表4 as printed: 13 meetings of 2021 (the TSV gives the dates without the year).
@@ -18,8 +17,7 @@ T04_DATES = ["2021-01-07", "2021-02-01", "2021-02-07", "2021-02-18", "2021-03-19
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("indexes") / "public"
-    assert main(["build", "--no-search", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "indexes", "--no-search")
     return out
 
 

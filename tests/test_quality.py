@@ -27,8 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, make_site, require, static_server
-from yearbook.cli import main
+from conftest import ROOT, build_bundled, make_site, require, static_server
 
 NODE_MODULES = ROOT / "tests" / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -42,8 +41,7 @@ REQUIRED_KINDS = {"home", "volume", "chapter", "section", "collection", "summary
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("quality") / "public"
-    assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "quality")
     return out
 
 

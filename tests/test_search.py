@@ -25,8 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, launch_chromium, playwright_api, static_server
-from yearbook.cli import main
+from conftest import FIXTURES, build_bundled, launch_chromium, playwright_api, static_server
 
 
 QUERIES = yaml.safe_load((FIXTURES / "search-queries.yaml").read_text(encoding="utf-8"))
@@ -169,8 +168,7 @@ def truth(pages: dict, lang: str, query: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory):
-    out = tmp_path_factory.mktemp("search") / "public"
-    assert main(["build", "--quiet", "--config", str(ROOT / "config.yaml"), "--output", str(out)]) == 0
+    out = build_bundled(tmp_path_factory, "search")
     assert (out / "pagefind" / "pagefind.js").exists(), "the build made no search index"
     return out
 

@@ -5,7 +5,7 @@ scripts and `fetch`, and run no service worker. So the export takes a normal
 build (search included) and rewrites it:
 
 - every link and asset address becomes relative and names a file
-  (`/zh/2022/gov/` → `../../2022/gov/index.html` from wherever the page is);
+  (`/zh/2022/gov/` → `../../zh/2022/gov/index.html` from a page two folders down);
 - search reads the same records Pagefind serves online (each page's text,
   headings and filter metadata, from the index the build just made), written
   as one plain `<script>` per language that the search page loads, so the

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics, Location, relpath
 
+
 def _not_utf8_hint(file: str) -> str:
     if file.endswith((".tsv", ".csv")):
         return "save it as UTF-8: in Excel 'CSV UTF-8' (then rename to .tsv), in an editor 'Save with encoding: UTF-8'"
