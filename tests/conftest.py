@@ -16,7 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
+from yearbook import messages  # noqa: E402
 from yearbook.cli import main  # noqa: E402
+
+# Tests pin the English messages unless they ask for Chinese (--lang zh); subprocesses inherit this.
+os.environ[messages.ENVIRONMENT] = "en"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """A test that ran the CLI in Chinese must not leave the next test's messages in Chinese."""
+    messages.use("en")
+    yield
+    messages.use("en")
 
 
 def make_site(target: Path) -> Path:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, messages, pipeline
 from .diagnostics import BuildFailed
 from .progress import Progress
 from .translation import coverage_report, coverage_summary
@@ -24,13 +24,21 @@ Build the bilingual district yearbook from content/ into a static site.
           its translation, with valid front matter
 
 Errors name file:line:col and say how to fix them; the exit code is 1 when
-there are errors (or warnings, with --strict)."""
+there are errors (or warnings, with --strict).
+
+Messages are in the editors' language: --lang zh|en (before or after the
+command; for `new` and `pdf` --lang is the page's language, so put it first),
+else $YEARBOOK_LANG, else config.yaml's editor_language, else its
+default_language. `check --format json` gives each problem a stable code."""
+
+LANG_HELP = "language of the messages: zh or en (default: config.yaml's editor_language)"
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", dest="messages", choices=messages.LANGUAGES, help=LANG_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def common(sub):
@@ -38,6 +46,9 @@ def make_parser() -> argparse.ArgumentParser:
                          help="site configuration (default: config.yaml)")
         sub.add_argument("--strict", action="store_true", help="fail on warnings too")
         sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+        if sub.prog.split()[-1] != "pdf":   # pdf's --lang is the proof's language
+            sub.add_argument("--lang", dest="messages", choices=messages.LANGUAGES, help=LANG_HELP,
+                             default=argparse.SUPPRESS)
 
     build = commands.add_parser("build", help="build the site into the output folder",
                                 description="Build the site into the output folder (config: output_dir).")
@@ -95,6 +106,7 @@ def make_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="write into a folder that already has files")
     draft.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
                        help="site configuration (default: config.yaml)")
+    draft.add_argument("--lang", dest="messages", choices=messages.LANGUAGES, help=LANG_HELP, default=argparse.SUPPRESS)
     add_new_parser(commands)
     preview = commands.add_parser(
         "serve", help="build, serve on 127.0.0.1 and rebuild on every save (live reload)",
@@ -115,6 +127,8 @@ def make_parser() -> argparse.ArgumentParser:
     preview.add_argument("--no-search", action="store_true", help="never build the search index (faster)")
     preview.add_argument("--config", type=Path, default=Path("config.yaml"), metavar="FILE",
                          help="site configuration (default: config.yaml)")
+    preview.add_argument("--lang", dest="messages", choices=messages.LANGUAGES, help=LANG_HELP,
+                         default=argparse.SUPPRESS)
     return parser
 
 
@@ -250,6 +264,7 @@ def run_import(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    messages.use(messages.choose(args.messages, args.config))
     if args.command == "import":
         return run_import(args)
     if args.command == "new":

@@ -2,6 +2,8 @@
 
 Every step reports problems into one `Diagnostics` list instead of raising, so
 an editor sees all of them at once (zola and rustc style), then the build stops.
+A diagnostic holds a message code and its parameters (see `messages`): its words
+are chosen in the editors' language when it is printed.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import difflib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .messages import Text, t
 
 ERROR = "error"
 WARNING = "warning"
@@ -32,17 +36,33 @@ class Location:
 class Diagnostic:
     severity: str
     where: Location
-    message: str
-    hint: str = ""
+    text: Text
     related: tuple[Location, ...] = ()
 
+    @property
+    def code(self) -> str:
+        return self.text.code
+
+    @property
+    def message(self) -> str:
+        return self.text.render()
+
+    @property
+    def hint(self) -> str:
+        return self.text.hint()
+
     def format(self) -> str:
-        lines = [f"{self.where}: {self.severity}: {self.message}"]
+        lines = [t("diag.line", where=str(self.where), severity=t(f"diag.{self.severity}"),
+                   message=self.message).render()]
         for other in self.related:
-            lines.append(f"  {other}: (other place)")
+            lines.append("  " + t("diag.other-place", where=str(other)).render())
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append("  " + t("diag.hint", hint=self.hint).render())
         return "\n".join(lines)
+
+    def as_json(self) -> dict:
+        return {"severity": self.severity, "code": self.code, "where": asdict(self.where),
+                "message": self.message, "hint": self.hint, "related": [asdict(r) for r in self.related]}
 
 
 @dataclass
@@ -51,11 +71,12 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, where: Location, message: str, hint: str = "", related=()) -> None:
-        self.items.append(Diagnostic(ERROR, where, message, hint, tuple(related)))
+    def error(self, where: Location, code: str, *legacy, related=(), **params) -> None:
+        """Report an error: `code` names the catalogue entry, params fill it in."""
+        self.items.append(Diagnostic(ERROR, where, *_legacy(code, legacy, related, params)))
 
-    def warning(self, where: Location, message: str, hint: str = "", related=()) -> None:
-        self.items.append(Diagnostic(WARNING, where, message, hint, tuple(related)))
+    def warning(self, where: Location, code: str, *legacy, related=(), **params) -> None:
+        self.items.append(Diagnostic(WARNING, where, *_legacy(code, legacy, related, params)))
 
     def extend(self, other: "Diagnostics | list[Diagnostic]") -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
@@ -70,19 +91,27 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         """Grouped by file, then by line: the order an editor fixes them in."""
-        return sorted(set(self.items), key=lambda d: (d.where, d.severity, d.message))
+        return sorted(set(self.items), key=lambda d: (d.where, d.severity, d.code, d.message))
 
     def format_text(self) -> str:
         return "\n".join(d.format() for d in self.sorted())
 
     def format_json(self) -> str:
-        return json.dumps([asdict(d) for d in self.sorted()], ensure_ascii=False, indent=2)
+        return json.dumps([d.as_json() for d in self.sorted()], ensure_ascii=False, indent=2)
 
 
-def suggest(word: str, candidates) -> str:
-    """A ' Did you mean X?' suffix for the nearest candidate, or ''."""
+def _legacy(code, legacy, related, params):   # TRANSITION: sentences in code, until every call site has a code
+    if " " in code or legacy:
+        hint = legacy[0] if legacy else ""
+        related = legacy[1] if len(legacy) > 1 else related
+        return t("legacy", text=code, hint=str(hint)), tuple(related)
+    return t(code, **params), tuple(related)
+
+
+def suggest(word: str, candidates) -> Text | str:
+    """'did you mean X?' for the nearest candidate, or '' (falsy, so `suggest(...) or other`)."""
     match = difflib.get_close_matches(str(word), sorted(map(str, candidates)), n=1, cutoff=0.5)
-    return f"did you mean '{match[0]}'?" if match else ""
+    return t("hint.did-you-mean", word=match[0]) if match else ""
 
 
 def relpath(path: Path, root: Path) -> str:

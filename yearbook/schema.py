@@ -10,24 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, suggest
+from .messages import Text, t
 from .yamldoc import YamlDoc
-
-_TYPE_NAMES = {"str": "a string", "int": "an integer", "bool": "true or false",
-               "list": "a list", "map": "a mapping (key: value lines)", "dict": "a mapping", "any": "a value"}
 
 
 @dataclass
 class Field:
     kind: str                      # str | int | bool | list | map | dict | any
-    doc: str = ""
+    doc: str = ""                  # message code of its one-line description (doc.*)
     required: bool = False
     default: object = None
     choices: tuple = ()            # allowed values for str fields
     item: "Field | None" = None    # element of a list, value of a dict
     fields: dict = field(default_factory=dict)  # keys of a map
 
-    def describe(self) -> str:
-        return _TYPE_NAMES[self.kind]
+    def describe(self) -> Text:
+        return t(f"schema.type-{self.kind}")
+
+    def explain(self) -> Text | str:
+        if " " in self.doc:   # TRANSITION: a sentence, not yet a code
+            return t("legacy", text=self.doc, hint="")
+        return t(self.doc) if self.doc else ""
 
 
 def Str(doc="", **kw):
@@ -60,7 +63,7 @@ def Any(doc="", **kw):
 
 def validate(value, schema: Field, doc: YamlDoc, diags: Diagnostics, path: tuple = (), name: str = ""):
     """Check `value` against `schema`; report problems; return the cleaned value."""
-    label = name or (str(path[-1]) if path else "the file")
+    label = name or (str(path[-1]) if path else t("schema.the-file"))
     kind = schema.kind
     if value is None and not schema.required:  # 'key:' with nothing after it means "not set"
         return schema.default() if callable(schema.default) else schema.default
@@ -72,8 +75,8 @@ def validate(value, schema: Field, doc: YamlDoc, diags: Diagnostics, path: tuple
         # Numbers and dates as written (1.10 is not 1.1; 2022-10-25 16:02:44 keeps its space).
         text = value if isinstance(value, str) else doc.written.get(path, str(value))
         if schema.choices and text not in schema.choices:
-            hint = suggest(text, schema.choices) or f"use one of: {', '.join(schema.choices)}"
-            diags.error(doc.where(*path), f"'{label}' must be one of {', '.join(schema.choices)}, not '{text}'", hint)
+            diags.error(doc.where(*path), "schema.not-a-choice", label=label, choices=schema.choices, value=text,
+                        hint=suggest(text, schema.choices) or t("hint.use-one-of", choices=schema.choices))
         return text
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -103,9 +106,9 @@ def _validate_map(value: dict, schema: Field, doc, diags, path, name):
     for key, item in value.items():
         key = str(key)
         if key not in schema.fields:
-            hint = suggest(key, schema.fields) or f"allowed keys: {', '.join(sorted(schema.fields))}"
-            where = f" in '{name}'" if name else ""
-            diags.error(doc.where(*path, key, key=True), f"unknown key '{key}'{where}", hint)
+            hint = suggest(key, schema.fields) or t("schema.allowed-keys", keys=sorted(schema.fields))
+            diags.error(doc.where(*path, key, key=True), "schema.unknown-key-in" if name else "schema.unknown-key",
+                        key=key, name=name, hint=hint)
             continue
         qualified = f"{name}.{key}" if name else key
         cleaned[key] = validate(item, schema.fields[key], doc, diags, path + (key,), qualified)
@@ -113,23 +116,23 @@ def _validate_map(value: dict, schema: Field, doc, diags, path, name):
         if key in cleaned:
             continue
         if spec.required:
-            where = f" in '{name}'" if name else ""
-            diags.error(doc.where(*path), f"missing required key '{key}'{where}",
-                        f"add '{key}: …' ({spec.doc})" if spec.doc else f"add '{key}: …'")
+            diags.error(doc.where(*path), "schema.missing-key-in" if name else "schema.missing-key", key=key,
+                        name=name, hint=t("schema.add-key-explained", key=key, doc=spec.explain()) if spec.doc
+                        else t("schema.add-key", key=key))
         cleaned[key] = spec.default() if callable(spec.default) else spec.default
     return cleaned
 
 
 def _wrong_type(value, schema, doc, diags, path, label):
-    shown = "nothing" if value is None else repr(value)
-    hint = schema.doc
+    shown = t("schema.nothing") if value is None else repr(value)
+    hint = schema.explain()
     if schema.kind == "str" and isinstance(value, (list, dict)):
-        hint = "put the value in quotes if it contains ':', '[' or '{'"
+        hint = t("schema.hint-quote-value")
     elif schema.kind == "str" and isinstance(value, bool):
-        hint = "YAML reads yes/no/on/off/true/false as true or false: put the value in quotes, e.g. \"no\""
+        hint = t("schema.hint-quote-yes-no")
     elif schema.kind == "bool":
-        hint = "write true or false, without quotes"
+        hint = t("schema.hint-true-false")
     elif schema.kind == "int":
-        hint = f"write a whole number without quotes ({schema.doc})" if schema.doc else "write a whole number without quotes"
-    diags.error(doc.where(*path), f"'{label}' must be {schema.describe()}, got {shown}", hint)
+        hint = t("schema.hint-whole-number-explained", doc=hint) if schema.doc else t("schema.hint-whole-number")
+    diags.error(doc.where(*path), "schema.wrong-type", label=label, kind=schema.describe(), shown=shown, hint=hint)
     return schema.default() if callable(schema.default) else schema.default
