@@ -2,58 +2,104 @@
 // offline edition opened from disk (yearbook/export.py), over the same records loaded
 // by a plain script as window.YEARBOOK_OFFLINE[lang] (file:// allows no fetch or import).
 //
-// Pagefind is asked for the query's Chinese characters as separate words: each
-// entry carries a hidden list of its characters, so every page and entry that
-// contains the query is a candidate. Candidates are then kept only when their
-// text contains every part of the query: a quoted phrase exactly, otherwise
-// each space-separated word (case and character width folded).
+// Pagefind segments Chinese its own way, so on Chinese pages it is not asked for the
+// query's words: every page carries a hidden list of the overlapping character pairs
+// (bigrams) of its text, each pair written as one 6-letter word, and Pagefind is asked
+// for the pairs of the query. A page that contains the query contains all of them, so
+// nothing is missed, and few pages contain them all without the query. Results are
+// then checked lazily, ten at a time in Pagefind's order, against their text: a quoted
+// phrase exactly, otherwise each space-separated word (case and width folded).
+//
+// Two faces share this engine: the search page (filters, "more results") and, on
+// every other page, the header's search box, which shows the first results under
+// itself as the reader types (site.js loads this file when the box is first used).
 "use strict";
 (() => {
 
 const root = document.documentElement.dataset.root || "/";
-const strings = JSON.parse(document.getElementById("search-strings").textContent);
-const form = document.getElementById("search-form");
-const input = document.getElementById("search-input");
-const status = document.getElementById("search-status");
-const list = document.getElementById("search-results");
-const filterBox = document.getElementById("search-filters");
+const lang = document.documentElement.lang;
 
-const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
 const CHAR_INDEX = /\u2045[^\u2046]*\u2046/g;
 const FILTER_KEYS = ["volume", "part", "department", "kind"];
-
-let pagefind = null;
-const chosen = {}; // filter key → Set of values
+const PAGE_SIZE = 10;       // results checked and shown at a time on the search page
+const POPUP_SIZE = 5;       // under the header's box
+const TYPING_DELAY = 250;   // ms of quiet before a search while typing
 
 const { fold } = window.yearbookQuery;   // static/query.js, loaded by every page
+const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+// --- What Pagefind is asked ------------------------------------------------------
+// The same scheme as yearbook/search.py (search_tokens): runs of letters, digits and
+// . % + - / in the folded text; each character is 3 base-36 digits of its code point
+// (mod 36³); a pair is two characters, the last of a run is paired with "000".
+// A one-character run is asked as its 3 digits: Pagefind matches word prefixes.
+const RUN_SPLIT = /[^\p{L}\p{N}.%+\-\/]+|_+/u;
+const TOKEN_SPACE = 36 ** 3;
+const letters = (ch) => (ch.codePointAt(0) % TOKEN_SPACE).toString(36).padStart(3, "0");
+const tokenized = document.querySelector("form[data-tokens]")?.dataset.tokens === "bigram";
+
+function pagefindQuery(parts) {
+  if (!tokenized) return parts.join(" ").replace(/\s+/g, " ").trim();
+  const tokens = new Set();
+  for (const part of parts) {
+    for (const run of part.split(RUN_SPLIT)) {
+      const chars = [...run];
+      if (chars.length === 1) tokens.add(letters(chars[0]));
+      for (let i = 0; i + 1 < chars.length; i += 1) tokens.add(letters(chars[i]) + letters(chars[i + 1]));
+    }
+  }
+  return [...tokens].join(" ");
+}
 
 /** The parts a result must contain: quoted phrases, then the other words, folded. */
 function queryParts(query) {
   return window.yearbookQuery.parts(query).map((part) => fold(part).trim()).filter(Boolean);
 }
 
-/** What Pagefind is asked: every Chinese character as a word of its own; other words only when the
- * query has no Chinese character. Pagefind splits digits and Latin letters inside Chinese text its own
- * way (增长8.1% is not found as 8.1), so they would drop pages that contain the query; the characters
- * alone already find every candidate, and the exact check below keeps only the pages that contain it. */
-function pagefindQuery(parts) {
-  const text = parts.join(" ");
-  const han = text.match(HAN);
-  if (han) return [...new Set(han)].join(" ");
-  return text.replace(/\s+/g, " ").trim();
+// --- Backends: Pagefind online, the records of the offline edition from disk -------
+
+/** Facet values of each indexed page by Pagefind fragment id (written by the build),
+ * so that filters and their counts need no fragment downloads. */
+let facetTable = null;
+async function facets() {
+  if (!facetTable) {
+    const response = await fetch(`${root}pagefind/facets.${lang.toLowerCase()}.json`);
+    facetTable = response.ok ? await response.json() : { values: {}, pages: {} };
+  }
+  return facetTable;
 }
 
-/** Offline edition: every record is a candidate (the exact check below decides), in the shape
- * Pagefind gives, with addresses made relative to this page. */
-const offline = (window.YEARBOOK_OFFLINE || {})[document.documentElement.lang];
-const offlineSearch = {
-  search: async () => ({
-    results: offline.map((record) => ({ data: async () => ({ ...record, url: root + record.url }) })),
-  }),
-};
+function facetsOf(table, id) {
+  const row = table.pages[id];
+  if (!row) return null;
+  const out = {};
+  FILTER_KEYS.forEach((key, i) => {
+    const at = row[i];
+    out[key] = (Array.isArray(at) ? at : at === null ? [] : [at]).map((n) => table.values[key][n]);
+  });
+  return out;
+}
 
-async function load() {
-  if (offline) return offlineSearch;
+const offline = (window.YEARBOOK_OFFLINE || {})[lang];
+
+/** Candidates in Pagefind's order: [{facets, data: async () => fragment}]. */
+async function candidates(parts) {
+  if (offline) {
+    return offline.map((record) => ({
+      facets: {
+        volume: [record.meta.volume].filter(Boolean), part: [record.meta.part].filter(Boolean),
+        department: (record.meta.departments || "").split(" | ").filter(Boolean), kind: [record.meta.kind].filter(Boolean),
+      },
+      data: async () => ({ ...record, url: root + record.url }),
+    }));
+  }
+  const pagefind = await loadPagefind();
+  const [search, table] = await Promise.all([pagefind.search(pagefindQuery(parts)), facets()]);
+  return search.results.map((result) => ({ facets: facetsOf(table, result.id), data: () => result.data() }));
+}
+
+let pagefind = null;
+async function loadPagefind() {
   if (!pagefind) {
     pagefind = await import(`${root}pagefind/pagefind.js`);
     await pagefind.options({ excerptLength: 40 });
@@ -61,7 +107,7 @@ async function load() {
   return pagefind;
 }
 
-const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+// --- Checking and showing results ------------------------------------------------
 
 /** Text around the first match, with every part marked. */
 function excerpt(text, parts) {
@@ -103,52 +149,6 @@ function withHighlight(url, query) {
   return `${path}?hl=${encodeURIComponent(query)}${hash ? "#" + hash : ""}`;
 }
 
-async function run(query) {
-  const parts = queryParts(query);
-  list.replaceChildren();
-  if (!parts.length) {
-    status.textContent = "";
-    return;
-  }
-  status.textContent = strings.loading;
-  let pf;
-  try {
-    pf = await load();
-  } catch (error) {
-    status.textContent = strings.needs_js;
-    return;
-  }
-  const search = await pf.search(pagefindQuery(parts));
-  let pages = 0, entries = 0;
-  const items = [];
-  for (let i = 0; i < search.results.length; i += 25) {
-    const batch = await Promise.all(search.results.slice(i, i + 25).map((r) => r.data()));
-    for (const data of batch) {
-      if (!passesFilters(data.meta)) continue;
-      const pieces = sections(data);
-      // The page must contain every part, not necessarily within one entry (大运河 亚运).
-      if (!contains(pieces.map((s) => s.text).join(""), parts)) continue;  // a candidate without the query
-      pages += 1;
-      const found = pieces.filter((s) => contains(s.text, parts));
-      const entryHits = found.filter((s) => s.id);
-      entries += entryHits.length;
-      items.push(renderResult(data, found, entryHits, parts, query, pieces));
-    }
-  }
-  list.replaceChildren(...items);
-  status.textContent = (pages ? strings.results : strings.none)
-    .replace("{pages}", pages).replace("{entries}", entries).replace("{query}", query);
-}
-
-/** Any of the chosen values within a filter, every filter with a choice. */
-function passesFilters(meta) {
-  return Object.entries(chosen).every(([key, values]) => {
-    if (!values.size) return true;
-    const have = key === "department" ? (meta.departments || "").split(" | ") : [meta[key]];
-    return have.some((value) => values.has(value));
-  });
-}
-
 function renderResult(data, found, entryHits, parts, query, all) {
   const item = document.createElement("li");
   // The text before the first entry when it contains the query; the whole page when no single part does.
@@ -171,43 +171,232 @@ function renderResult(data, found, entryHits, parts, query, all) {
   return item;
 }
 
-function showFilters() {
-  const available = JSON.parse(document.getElementById("search-filter-options").textContent);
-  filterBox.replaceChildren();
-  for (const key of FILTER_KEYS) {
-    const values = available[key];
-    if (!values || !Object.keys(values).length) continue;
-    const group = document.createElement("fieldset");
-    group.innerHTML = `<legend>${escapeHtml(strings[key])}</legend>`;
-    for (const [value, count] of Object.entries(values)) {
-      const label = document.createElement("label");
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.name = key;
-      box.value = value;
-      box.addEventListener("change", () => {
-        chosen[key] = chosen[key] || new Set();
-        box.checked ? chosen[key].add(value) : chosen[key].delete(value);
-        run(input.value);
-      });
-      label.append(box, ` ${value} (${count})`);
-      group.append(label);
-    }
-    filterBox.append(group);
+// --- One search: candidates, then checked results on demand ------------------------
+
+/** Any of the chosen values within a filter, every filter with a choice. */
+const passes = (chosen, facetValues) => Object.entries(chosen).every(
+  ([key, values]) => !values.size || (facetValues?.[key] || []).some((value) => values.has(value)));
+
+class Search {
+  constructor(query, chosen = {}) {
+    Object.assign(this, { query, parts: queryParts(query), chosen, all: null, list: [], next: 0, pages: 0, entries: 0 });
   }
-  filterBox.hidden = false;
+
+  /** Ask the index; false when the query is empty. */
+  async begin() {
+    if (!this.parts.length) return false;
+    this.all = await candidates(this.parts);
+    this.list = this.all.filter((candidate) => passes(this.chosen, candidate.facets));
+    return true;
+  }
+
+  get done() { return this.next >= this.list.length; }
+
+  /** About how many pages contain the query: exact once every candidate is checked. */
+  get estimate() { return this.pages + this.list.length - this.next; }
+
+  /** Check the next candidates, in Pagefind's order, until `count` more contain the query;
+   * `show(data, hits, entryHits, pieces)` for each. False when a newer search replaced this one. */
+  async more(count, show, stillCurrent) {
+    const target = this.pages + count;
+    while (this.pages < target && !this.done) {
+      const batch = this.list.slice(this.next, this.next + Math.max(target - this.pages, 4));
+      this.next += batch.length;
+      const pages = await Promise.all(batch.map((candidate) => candidate.data()));
+      if (!stillCurrent()) return false;
+      for (const data of pages) {
+        const pieces = sections(data);
+        // The page must contain every part, not necessarily within one entry (大运河 亚运).
+        if (!contains(pieces.map((s) => s.text).join(""), this.parts)) continue;  // all pairs, but not the query
+        const hits = pieces.filter((s) => contains(s.text, this.parts));
+        const entryHits = hits.filter((s) => s.id);
+        this.pages += 1;
+        this.entries += entryHits.length;
+        show(data, hits, entryHits, pieces);
+      }
+    }
+    return true;
+  }
+
+  /** The status line: about N until every candidate is checked, then exact. */
+  status(strings) {
+    const template = !this.pages && this.done ? strings.none : this.done ? strings.results : strings.results_about;
+    return template.replace("{pages}", this.estimate).replace("{entries}", this.entries)
+      .replace("{shown}", this.pages).replace("{query}", this.query);
+  }
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const url = new URL(location.href);
-  url.searchParams.set("q", input.value);
-  history.replaceState(null, "", url);
-  run(input.value);
-});
+// --- The search page ----------------------------------------------------------------
 
-const initial = new URLSearchParams(location.search).get("q") || "";
-input.value = initial;
-showFilters();
-if (initial) run(initial);
+function searchPage(form) {
+  const strings = JSON.parse(document.getElementById("search-strings").textContent);
+  const input = document.getElementById("search-input");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const moreButton = document.getElementById("search-more");
+  const filterBox = document.getElementById("search-filters");
+  const allOptions = JSON.parse(document.getElementById("search-filter-options").textContent);
+  const chosen = {};       // filter key → Set of values
+  let current = null;      // the search on screen; an older one stops when it sees it is not
+  let typingTimer = 0;
+
+  async function run(query) {
+    const search = new Search(query, chosen);
+    current = search;
+    list.replaceChildren();
+    moreButton.hidden = true;
+    status.textContent = search.parts.length ? strings.loading : "";
+    try {
+      if (!await search.begin()) return showFilters(null);
+    } catch (error) {
+      if (current === search) status.textContent = strings.needs_js;
+      return;
+    }
+    if (current !== search) return;
+    showFilters(search.all);
+    await more(search);
+  }
+
+  async function more(search) {
+    moreButton.disabled = true;
+    const show = (data, hits, entryHits, pieces) =>
+      list.append(renderResult(data, hits, entryHits, search.parts, search.query, pieces));
+    if (!await search.more(PAGE_SIZE, show, () => current === search)) return;
+    status.textContent = search.status(strings);
+    moreButton.hidden = search.done;
+    moreButton.disabled = false;
+  }
+
+  /** Filters with the number of results for each value (of every indexed page before a search). */
+  function showFilters(found) {
+    const counts = {};
+    for (const key of FILTER_KEYS) counts[key] = found ? {} : { ...(allOptions[key] || {}) };
+    for (const candidate of found || []) {
+      for (const key of FILTER_KEYS) {
+        for (const value of candidate.facets?.[key] || []) counts[key][value] = (counts[key][value] || 0) + 1;
+      }
+    }
+    filterBox.replaceChildren();
+    for (const key of FILTER_KEYS) {
+      const values = Object.keys(allOptions[key] || {}).filter((value) => counts[key][value] || chosen[key]?.has(value));
+      if (!values.length) continue;
+      const group = document.createElement("fieldset");
+      group.innerHTML = `<legend>${escapeHtml(strings[key])}</legend>`;
+      for (const value of values) {
+        const label = document.createElement("label");
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = key;
+        box.value = value;
+        box.checked = Boolean(chosen[key]?.has(value));
+        box.addEventListener("change", () => {
+          chosen[key] = chosen[key] || new Set();
+          box.checked ? chosen[key].add(value) : chosen[key].delete(value);
+          refilter();
+        });
+        label.append(box, ` ${value} (${counts[key][value] || 0})`);
+        group.append(label);
+      }
+      filterBox.append(group);
+    }
+    filterBox.hidden = false;
+  }
+
+  /** A filter changed: the same candidates, another selection; no new search. */
+  function refilter() {
+    if (!current || !current.all) return run(input.value);
+    const again = new Search(current.query, chosen);
+    again.all = current.all;
+    again.list = again.all.filter((candidate) => passes(chosen, candidate.facets));
+    current = again;
+    list.replaceChildren();
+    return more(again);
+  }
+
+  function remember(query) {
+    const url = new URL(location.href);
+    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+    history.replaceState(null, "", url);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(typingTimer);
+    remember(input.value);
+    run(input.value);
+  });
+  input.addEventListener("input", () => {   // results as the reader types, as Pagefind's own UI does
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      remember(input.value);
+      run(input.value);
+    }, TYPING_DELAY);
+  });
+  moreButton.addEventListener("click", () => current && more(current));
+
+  const initial = new URLSearchParams(location.search).get("q") || "";
+  input.value = initial;
+  showFilters(null);
+  if (initial) run(initial);
+}
+
+// --- The header's search box: the first results under it, as the reader types ---------
+
+function searchBox(form) {
+  const input = form.querySelector("input[name=q]");
+  const strings = form.dataset;   // data-loading, data-results, data-results_about, data-none, data-all
+  const popup = document.createElement("div");
+  popup.className = "search-popup";
+  popup.id = "search-popup";
+  popup.hidden = true;
+  popup.innerHTML = '<p class="search-popup-status" role="status" aria-live="polite"></p><ol></ol><a class="search-popup-all"></a>';
+  form.append(popup);
+  input.setAttribute("aria-controls", popup.id);
+  const [status, list, all] = [popup.querySelector("p"), popup.querySelector("ol"), popup.querySelector("a")];
+  let current = null;
+  let typingTimer = 0;
+
+  async function run(query) {
+    const search = new Search(query);
+    current = search;
+    list.replaceChildren();
+    popup.hidden = !search.parts.length;
+    if (popup.hidden) return;
+    status.textContent = strings.loading;
+    all.href = `${form.action}?q=${encodeURIComponent(query)}`;
+    all.textContent = strings.all;
+    try {
+      await search.begin();
+    } catch (error) {
+      popup.hidden = true;   // no index here (e.g. opened from disk): the form still goes to the search page
+      return;
+    }
+    if (current !== search) return;
+    const show = (data) => {
+      const item = document.createElement("li");
+      item.innerHTML = `<a href="${escapeHtml(withHighlight(data.url, query))}">${escapeHtml(data.meta.title)}</a>`
+        + (data.meta.part ? ` <span class="result-part">${escapeHtml(data.meta.part)}</span>` : "");
+      list.append(item);
+    };
+    if (!await search.more(POPUP_SIZE, show, () => current === search)) return;
+    status.textContent = search.status(strings);
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => run(input.value), TYPING_DELAY);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") popup.hidden = true;
+  });
+  document.addEventListener("click", (event) => {
+    if (!form.contains(event.target)) popup.hidden = true;
+  });
+  if (input.value) run(input.value);
+}
+
+const page = document.getElementById("search-form");
+if (page) searchPage(page);
+const box = document.querySelector("form.search-box");
+if (box && !page) searchBox(box);
 })();

@@ -3,10 +3,18 @@
 
 // Language switch: land on the same entry in the other language. Entry ids are
 // shared by all languages, so the current entry (from the URL, or the entry
-// heading at the top of the screen) is appended to the counterpart's URL.
+// heading at the top of the screen) is appended to the counterpart's URL, and so
+// are the search page's query and a task table's department (?q=, ?dept=).
+const KEPT_ACROSS_LANGUAGES = ["q", "dept"];
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-lang-switch]");
   if (!link) return;
+  const target = new URL(link.href, location.href);
+  const here = new URLSearchParams(location.search);
+  for (const key of KEPT_ACROSS_LANGUAGES) {
+    if (here.get(key)) target.searchParams.set(key, here.get(key));
+  }
+  link.href = target.href;
   let anchor = location.hash;
   if (!anchor) {
     const headings = document.querySelectorAll("main [id].entry, main h3[id]");
@@ -139,4 +147,15 @@ if (searched) {
     const first = target ? marks.find((m) => target.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING) : marks[0];
     if (first) first.scrollIntoView({ block: "center" });
   }
+}
+
+// The header's search box shows the first results under itself as the reader types:
+// search.js (the search page's engine) is loaded the first time the box is used.
+const searchBox = document.querySelector("form.search-box input[name=q]");
+if (searchBox && !document.getElementById("search-form") && location.protocol !== "file:") {
+  searchBox.addEventListener("focus", () => {
+    const script = document.createElement("script");
+    script.src = `${document.documentElement.dataset.root || "/"}static/search.js`;
+    document.head.append(script);
+  }, { once: true });
 }

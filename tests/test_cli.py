@@ -45,11 +45,38 @@ def test_check_json_format_for_tools(site, run):
     assert code == 1
     assert json.loads(out) == [{
         "severity": "error",
+        "code": "input.unknown-department-id",
         "where": {"path": "content/2022/summaries/data-bureau.zh.md", "line": 4, "col": 13},
         "message": "unknown department id 'data-burau'",
         "hint": "did you mean 'data-bureau'?",
         "related": [],
     }]
+
+
+def test_editor_language_in_config_chooses_the_messages_language(site, run, monkeypatch):
+    monkeypatch.delenv("YEARBOOK_LANG")
+    page = site / "content/2022/summaries/data-bureau.zh.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("department: data-bureau", "department: data-burau"),
+                    encoding="utf-8")
+    english = "error: unknown department id 'data-burau'"
+    chinese = "错误：单位名录中没有单位 id“data-burau”"
+    # No editor_language: the default_language (zh) decides.
+    code, _, err = run(site, "check")
+    assert code == 1 and chinese in err and english not in err
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "editor_language: en\n", encoding="utf-8")
+    code, _, err = run(site, "check")
+    assert code == 1 and english in err and chinese not in err
+    code, _, err = run(site, "--lang", "zh", "check")   # the command line overrides config.yaml
+    assert code == 1 and chinese in err and english not in err
+
+
+def test_editor_language_must_be_a_language_the_tool_speaks(site, run):
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "editor_language: fr\n", encoding="utf-8")
+    code, _, err = run(site, "check")
+    assert code == 1
+    assert "config.yaml:14:18: error: 'editor_language' must be one of zh, en, not 'fr'" in err
 
 
 def test_strict_fails_on_warnings_only_when_asked(site, run):

@@ -72,6 +72,12 @@ def _collect(page, url: str) -> tuple:
     strings = page.evaluate("JSON.parse(document.getElementById('search-strings').textContent)")
     page.wait_for_function("""(loading) => { const t = document.getElementById('search-status').textContent;
                               return t !== '' && t !== loading; }""", arg=strings["loading"])
+    while page.is_visible("#search-more"):   # every result, not only the first ten
+        shown = page.locator("#search-results > li").count()
+        page.click("#search-more")
+        page.wait_for_function("""(shown) => { const more = document.getElementById('search-more');
+            return !more.disabled && (more.hidden || document.querySelectorAll('#search-results > li').length > shown); }""",
+                               arg=shown)
     hrefs = page.evaluate("""() => ({
         pages: [...document.querySelectorAll('#search-results > li > a.result-title')].map(a => a.href),
         entries: [...document.querySelectorAll('#search-results .sub-results a')].map(a => a.href)})""")

@@ -360,3 +360,22 @@ def test_seed_import_passes_the_projects_check(seed, tmp_path, run):
     code, out_text, err = run(project, "check")
     assert code == 0, err
     assert "45 entries, 1 tables, 5 figures; 0 error(s)" in out_text
+
+
+def test_import_reports_in_chinese_when_asked(site, run):
+    draft = ROOT / "tests/fixtures/seeds/000_92bbe13f21c1c589.txt"
+    code, out, err = run(site, "import", str(draft), "--volume", "2022", "--chapter", "imported", "--lang", "zh")
+    assert code == 0, err
+    folder = site / "content/2022/imported"
+    assert out.startswith("8 个分目、45 个条目、9 条署名、5 幅图片、1 个表格（13 行）；")
+    assert "\nL147: 与 L155 接合（分页断开；中间隔着图片 p03（L151））\n" in out
+    assert "\nL3: 书眉“2022”未导入\n" in out
+    assert "\n未能归类（1）：未导入，请手工移入\n  L33: 贯彻中央和省委、市委、区委决策部署" in out
+    assert "L31 的署名（於晓萍）之后的文字，不属于任何条目" in out
+    assert "\nL31: 段末署名（於晓萍） → 归入 s01-01…s01-05 的 authors\n" in out
+    assert out.rstrip().endswith(f"已把 11 个文件写入 {folder}；下一步：python build.py check")
+    assert not re.search(r"[a-z]{3,} [a-z]{3,}", out.replace("python build.py check", "")), out   # no English sentence
+    code, out, err = run(site, "--lang", "zh", "import", str(draft), "--volume", "2022", "--chapter", "imported")
+    assert (code, out) == (1, "")
+    assert err == (f"{folder}: 错误：文件夹里已有文件\n"
+                   "  提示：请换一个 --chapter 或 --out，或者加 --force 写入这个文件夹\n")

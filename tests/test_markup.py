@@ -2,7 +2,8 @@
 from yearbook.markdown import render_markdown
 from yearbook.markup import (CJK, PLACEHOLDER, SITE_LINK, VALID_ID, find_figure, mark_foreign, placeholders,
                              split_before_entries, split_entries, strip_tags, without_foreign)
-from yearbook.search import char_block, with_char_index
+from yearbook.search import search_tokens, with_search_tokens
+from yearbook.markup import SEARCH_BODY_END, SEARCH_BODY_START
 
 BODY = """前言段落。
 
@@ -29,7 +30,6 @@ def test_what_markdown_writes_every_reader_reads():
     assert strip_tags(head).strip() == "前言段落。"
     assert "【区政府全体会议】" in strip_tags(chunks["meetings-01"])
     assert split_before_entries(html) == [head, chunks["meetings-01"], chunks["meetings-02"]]
-    assert with_char_index(html).count('class="char-index"') == 3
     # Placeholders: the directives' places, in order, for render.py and the indexes.
     assert placeholders(html) == [("table", "t04"), ("figure", "p01")] == [(k, i) for k, i, _ in result.directives]
     assert len(PLACEHOLDER.findall(html)) == 2
@@ -42,8 +42,22 @@ def test_foreign_text_is_marked_and_removed_whole_even_with_nested_blocks():
     inner = '<div class="scroll"><table><tr><td>中文表格</td></tr></table></div>\n<p>中文段落</p>\n'
     html = "<p>English</p>\n" + mark_foreign(inner, "zh-CN") + "<p>After</p>\n"
     assert without_foreign(html) == "<p>English</p>\n<p>After</p>\n"
-    assert char_block(html) == ""   # the foreign block's characters are not this language's
+    page = f"{SEARCH_BODY_START}{html}{SEARCH_BODY_END}"
+    tokens = with_search_tokens(page)
+    assert 'class="search-tokens"' in tokens
+    assert search_tokens("中文")[0] not in tokens   # the foreign block's text is not this language's
     assert not CJK.search(strip_tags(without_foreign(html)))
+
+
+def test_search_tokens_are_the_character_pairs_search_js_asks_for():
+    # The contract with static/search.js (pagefindQuery): 3 base-36 letters per character
+    # (code point mod 36³), pairs within runs of letters, digits and . % + - /, the last of a
+    # run paired with "000"; NFKC and lower case first, so ８．１％ is 8.1%.
+    letters = lambda ch: "".join("0123456789abcdefghijklmnopqrstuvwxyz"[ord(ch) % 46656 // d % 36] for d in (1296, 36, 1))
+    assert search_tokens("数字化") == [letters("数") + letters("字"), letters("字") + letters("化"), letters("化") + "000"]
+    assert search_tokens("增长８．１％，PM2.5") == search_tokens("增长8.1%") + search_tokens("pm2.5")
+    assert search_tokens("改革 改革、改革") == search_tokens("改革")   # distinct, in order of first appearance
+    assert all(len(token) == 6 and token.isalnum() and token.islower() for token in search_tokens("Ab_9 區·𠀀"))
 
 
 def test_find_figure():

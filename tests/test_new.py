@@ -122,6 +122,22 @@ def test_never_overwrites(site, run):
     assert err.startswith("content/2022/gov/meetings.en.md: error: the file already exists; nothing was written")
 
 
+def test_new_speaks_chinese_when_asked(site, run):
+    # --lang before the command: after `new`, --lang is the language of the page to write.
+    code, out, err = run(site, "--lang", "zh", "new", "section", "数字化改革", "--in", "2022/gov")
+    assert code == 0, err
+    assert out == ("已创建 content/2022/gov/shu-zi-hua-gai-ge.zh.md\n"
+                   "  请把示例条目 {#shu-zi-hua-gai-ge-01} 及其署名（“署名”）替换为实际内容；后续条目依次编号\n"
+                   "预览：先运行 python build.py serve，再打开 http://127.0.0.1:8000/zh/2022/gov/shu-zi-hua-gai-ge/\n"
+                   "检查：python build.py check\n")
+    code, out, err = run(site, "--lang", "zh", "new", "section", "数字化改革", "--in", "2022/gov")
+    assert (code, out) == (1, "")
+    assert err == ("content/2022/gov/shu-zi-hua-gai-ge.zh.md: 错误：已存在，未写入任何内容\n"
+                   "  提示：用 --id 另取一个名称（例如 --id shu-zi-hua-gai-ge-2），或者编辑已有的页面\n")
+    code, out, err = run(site, "--lang", "zh", "new", "summary", "--department", "data-burau", "--in", "2022/summaries")
+    assert err == "content/_data/departments.yaml: 错误：未知的单位 id“data-burau”\n  提示：是不是想写“data-bureau”？\n"
+
+
 @pytest.mark.parametrize("args, message", [
     (("summary", "--department", "data-burau", "--in", "2022/summaries"),
      "content/_data/departments.yaml: error: unknown department id 'data-burau'\n  hint: did you mean 'data-bureau'?\n"),

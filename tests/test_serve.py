@@ -83,10 +83,10 @@ class ServeProcess:
 def start(tmp_path):
     servers = []
 
-    def starter(site: Path, *args: str, **kwargs) -> ServeProcess:
+    def starter(site: Path, *args: str, ready: str = r"^serving ", **kwargs) -> ServeProcess:
         server = ServeProcess(site, *args, **kwargs)
         servers.append(server)
-        server.wait_for(r"^serving ", timeout=60)
+        server.wait_for(ready, timeout=60)
         return server
 
     yield starter
@@ -286,6 +286,19 @@ def test_a_broken_site_at_start_is_served_with_its_errors(site, start, page):
     page.wait_for_url(f"{server.url}/zh/")  # the home page's redirect, now that there is a site
     assert page.locator("h1").inner_text() == "测试年鉴"
     assert page.locator("#yearbook-build-errors").count() == 0
+
+
+def test_the_overlay_speaks_the_editors_language(site, start, page):
+    edit(site, MEETINGS, "title: 重要会议", 'title: "重要会议')
+    server = start(site, "--lang", "zh", ready=r"^正在预览 public/：")
+    assert re.search(r"^\d\d:\d\d:\d\d \d+ 个错误，已显示在浏览器中$", server.wait_for(r"个错误，已显示")[0].strip())
+    page.goto(f"{server.url}/")
+    assert "未找到页面。网站还没有构建，或者没有这个页面。" in page.locator("body").inner_text()   # no site yet
+    overlay = page.locator("#yearbook-build-errors")
+    assert re.fullmatch(r"build\.py serve：\d+ 个错误，本页是上次成功构建的版本", overlay.locator("h2").inner_text())
+    assert overlay.locator("p").inner_text() == "改正并保存后，下次构建成功时这个框就会消失。"
+    assert overlay.locator("button").get_attribute("aria-label") == "关闭"
+    assert "meetings.zh.md:" in overlay.locator("pre").inner_text()
 
 
 SEARCH = """async (term) => {

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from . import __version__, messages, pipeline
 from .diagnostics import BuildFailed
-from .progress import Progress
+from .messages import t
+from .progress import Progress, step_name
 from .translation import coverage_report, coverage_summary
 
 DESCRIPTION = """\
@@ -201,13 +202,12 @@ def run_new(args) -> int:
         print(exc.format(), file=sys.stderr)
         return 1
     for path in scaffold.files:
-        print(f"created {path.relative_to(config.root).as_posix()}")
+        print(t("commands.created", path=path.relative_to(config.root).as_posix()))
     for note in scaffold.notes:
         print(f"  {note}")
     url, running = preview_url(config, scaffold)
-    print(f"preview: {url} (build.py serve is running: it shows the page within a second)" if running
-          else f"preview: python build.py serve, then open {url}")
-    print("check:   python build.py check")
+    print(t("commands.preview-running" if running else "commands.preview-start", url=url))
+    print(t("commands.check-next"))
     return 0
 
 
@@ -228,8 +228,8 @@ class ProgressReport(pipeline.BuildReport):
 def run_import(args) -> int:
     """`build.py import`: the importer writes files; the editor reviews the report, then runs check."""
     from .config import load_config
-    from .diagnostics import Diagnostics
-    from .commands.importer import import_draft, read_draft
+    from .diagnostics import Diagnostics, Location
+    from .commands.importer import DraftError, import_draft, read_draft
 
     diags = Diagnostics()
     config = load_config(args.config, diags)
@@ -237,19 +237,23 @@ def run_import(args) -> int:
         print(diags.format_text(), file=sys.stderr)
         return 1
     progress = Progress()
-    progress.step(f"import {args.draft.name}")
+    progress.step(t("commands.step-import", file=args.draft.name))
     try:
         text, notice = read_draft(args.draft)
         result = import_draft(text, args.volume, args.chapter, str(args.draft), args.title)
-    except (OSError, ValueError) as exc:
-        print(f"{args.draft}: error: {exc}", file=sys.stderr)
-        return 1
+    except DraftError as exc:
+        diags.error(Location(str(args.draft)), exc.text.code, **dict(exc.text.params))
+    except (OSError, ValueError) as exc:   # unreadable, or not UTF-16 after all: the system's words
+        diags.error(Location(str(args.draft)), "import.cannot-read", error=str(exc))
     finally:
         progress.clear()
+    if diags.errors:
+        print(diags.format_text(), file=sys.stderr)
+        return 1
     target = args.out or config.content_dir / result.folder
     if target.exists() and any(target.iterdir()) and not args.force:
-        print(f"{target}: error: the folder already has files\n  hint: choose another --chapter or --out, "
-              f"or add --force to write into it", file=sys.stderr)
+        diags.error(Location(str(target)), "import.folder-not-empty")
+        print(diags.format_text(), file=sys.stderr)
         return 1
     target.mkdir(parents=True, exist_ok=True)
     for name, content in sorted(result.files.items()):
@@ -258,7 +262,7 @@ def run_import(args) -> int:
         print(notice)
     print(result.summary())
     print(result.report.format())
-    print(f"wrote {len(result.files)} files to {target}; next: python build.py check")
+    print(t("import.wrote-files", count=len(result.files), folder=target))
     return 0
 
 
@@ -281,10 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "pdf":
             from .commands.pdf import make_pdf   # imports WeasyPrint: only for this command
             path, count = make_pdf(args.config, report, args.volume, args.chapter, args.lang, args.output)
-            report.exported = f"{path} ({count} pages)"
+            report.exported = t("commands.proof-file", path=path, pages=count)
         elif args.command == "export":
             archive = pipeline.export(args.config, args.dir, report, tuple(args.volume), args.zip)
-            report.exported = f"{args.dir}" + (f" and {archive}" if archive else "")
+            report.exported = (t("commands.export-folder-and-zip", folder=args.dir, archive=archive) if archive
+                               else str(args.dir))
         else:
             pipeline.validate(args.config, report)
     except BuildFailed:
@@ -306,15 +311,19 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+FAILED = {"build": "commands.build-failed", "check": "commands.check-failed", "pdf": "commands.pdf-failed",
+          "export": "commands.export-failed"}
+
+
 def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bool) -> str:
     diags = report.diagnostics
-    counts = f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s)"
-    times = " · ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
-    total = sum(seconds for _, seconds in report.timings)
+    counts = t("commands.counts", errors=len(diags.errors), warnings=len(diags.warnings))
+    times = " · ".join(t("commands.step-time", step=step_name(name), seconds=f"{seconds:.2f}").render()
+                       for name, seconds in report.timings)
+    total = f"{sum(seconds for _, seconds in report.timings):.2f}"
     if failed:
-        why = " (warnings fail with --strict)" if strict and not diags.errors else ""
-        kept = {"build": "; the previous site is untouched", "export": "; the previous export is untouched"}.get(command, "")
-        return f"{command} failed: {counts}{why}{kept}."
+        why = t("commands.strict-fails") if strict and not diags.errors else ""
+        return t(FAILED[command], counts=counts, why=why).render()
     site = report.site
     pages = [p for p in site.pages.values()] if site else []
     default = site.config.default_language if site else ""
@@ -323,16 +332,13 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
     tables = len(site.tables) if site else 0
     figures = sum(len(p.meta.get("figures") or []) for p in source_pages)
     if command == "check":
-        return (f"check ok: {len(source_pages)} pages, {entries} entries, {tables} tables, {figures} figures; "
-                f"{counts} in {total:.2f}s ({times})\ntranslations: {coverage_summary(site)} "
-                f"(details: build.py check --translations)")
+        return t("commands.check-ok", pages=len(source_pages), entries=entries, tables=tables, figures=figures,
+                 counts=counts, total=total, times=times, translations=coverage_summary(site)).render()
     if command == "pdf":
-        return f"wrote the proof {report.exported}; {counts} in {total:.2f}s ({times})"
+        return t("commands.pdf-ok", proof=report.exported, counts=counts, total=total, times=times).render()
     if command == "export":
-        return (f"exported the offline edition to {report.exported} (readers open index.html); "
-                f"{counts} in {total:.2f}s ({times})")
-    per_lang = ", ".join(f"{lang} {n}" for lang, n in report.pages_per_language.items())
-    search = f", {report.indexed_pages} pages indexed" if report.indexed_pages else ""
-    out = site.config.output_dir.name
-    return (f"built {out}/: pages {per_lang}; {entries} entries, {tables} tables, {figures} figures{search}; "
-            f"{counts} in {total:.2f}s ({times})")
+        return t("commands.export-ok", exported=report.exported, counts=counts, total=total, times=times).render()
+    per_lang = [f"{lang} {n}" for lang, n in report.pages_per_language.items()]
+    built = "commands.built-indexed" if report.indexed_pages else "commands.built"
+    return t(built, out=site.config.output_dir.name, per_lang=per_lang, entries=entries, tables=tables,
+             figures=figures, indexed=report.indexed_pages, counts=counts, total=total, times=times).render()

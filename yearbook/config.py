@@ -8,31 +8,31 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics, Location, suggest
 from .files import read_text
+from .messages import LANGUAGES, t
 from .schema import Bool, Dict, List, Map, Str, validate
 from .yamldoc import parse_yaml
 
 LANGUAGE = Map({
-    "code": Str("BCP 47 code written to <html lang>, e.g. zh-CN or en", required=True),
-    "prefix": Str("URL prefix of this edition, e.g. zh → /zh/…", required=True),
-    "name": Str("name of the language in itself, shown in the language switch", required=True),
+    "code": Str("doc.language.code", required=True),
+    "prefix": Str("doc.language.prefix", required=True),
+    "name": Str("doc.language.name", required=True),
 })
 
 CONFIG_SCHEMA = Map({
-    "title": Dict(Str(), "site title per language key, e.g. {zh: 拱墅年鉴, en: Gongshu Yearbook}", required=True),
-    "description": Dict(Str(), "one-sentence description per language key (meta description)", default=dict),
-    "base_url": Str("public URL of the site root, e.g. https://example.org/yearbook/ (links use its path)", default="/"),
-    "default_language": Str("language key of the source text; other languages translate it", required=True),
-    "languages": Dict(LANGUAGE, "language key → {code, prefix, name}", required=True),
-    "content_dir": Str("folder of Markdown sources, relative to config.yaml", default="content"),
-    "templates_dir": Str("folder of Jinja templates", default="templates"),
-    "static_dir": Str("folder of static assets copied to the output", default="static"),
-    "output_dir": Str("folder the site is written to; replaced only by a successful build", default="public"),
-    "search": Bool("build the Pagefind search index", default=True),
-    "volumes": List(Str(), "volume folders in the order shown on the home page (newest first)", default=list),
-    "guide": Str("editing guide published at /LANG/guide/: files GUIDE.LANG.md (a missing one is not published)",
-                 default="docs/guide"),
-    "offline_zip": Str("name of each volume's offline edition, e.g. gongshu-yearbook-{volume}: build (with search) "
-                       "writes downloads/NAME.zip and the volume page links to it", default=None),
+    "title": Dict(Str(), "doc.config.title", required=True),
+    "description": Dict(Str(), "doc.config.description", default=dict),
+    "base_url": Str("doc.config.base_url", default="/"),
+    "default_language": Str("doc.config.default_language", required=True),
+    "editor_language": Str("doc.config.editor_language", choices=LANGUAGES),   # default: default_language
+    "languages": Dict(LANGUAGE, "doc.config.languages", required=True),
+    "content_dir": Str("doc.config.content_dir", default="content"),
+    "templates_dir": Str("doc.config.templates_dir", default="templates"),
+    "static_dir": Str("doc.config.static_dir", default="static"),
+    "output_dir": Str("doc.config.output_dir", default="public"),
+    "search": Bool("doc.config.search", default=True),
+    "volumes": List(Str(), "doc.config.volumes", default=list),
+    "guide": Str("doc.config.guide", default="docs/guide"),
+    "offline_zip": Str("doc.config.offline_zip", default=None),
 })
 
 
@@ -53,6 +53,7 @@ class Config:
     base_url: str
     base_path: str          # "/" or "/sub/": prefix of every generated link
     default_language: str
+    editor_language: str    # language of the tool's messages (messages.choose reads it before loading)
     languages: tuple        # Language, default language first
     content_dir: Path
     templates_dir: Path
@@ -86,8 +87,7 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
     root = path.parent.resolve()
     name = path.name
     if not path.is_file():
-        diags.error(Location(name), "config file not found",
-                    "run build.py from the project folder, or pass --config PATH")
+        diags.error(Location(name), "input.config-not-found")
         return None
     text = read_text(path, root, diags)
     if text is None:
@@ -96,7 +96,7 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
-        diags.error(Location(name, 1, 1), "config.yaml must be a mapping of settings", "see README.md, 'Configuration'")
+        diags.error(Location(name, 1, 1), "input.config-not-a-mapping")
         return None
     before = len(diags.errors)
     raw = validate(doc.data, CONFIG_SCHEMA, doc, diags)
@@ -113,6 +113,7 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
     return Config(
         root=root, file=name, title=raw["title"], description=raw["description"] or {},
         base_url=raw["base_url"], base_path=base_path, default_language=default,
+        editor_language=raw["editor_language"] or (default if default in LANGUAGES else LANGUAGES[0]),
         languages=tuple(Language(k, v["code"], v["prefix"], v["name"]) for k, v in ordered),
         content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
         static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
@@ -126,33 +127,32 @@ def _check_languages(raw: dict, doc, root: Path, diags: Diagnostics) -> None:
     languages = raw["languages"] or {}
     default = raw["default_language"]
     if default and languages and default not in languages:
-        diags.error(doc.where("default_language"), f"default_language '{default}' is not in languages",
-                    suggest(default, languages) or f"use one of: {', '.join(languages)}")
+        diags.error(doc.where("default_language"), "input.default-language-not-in-languages", language=default,
+                    hint=suggest(default, languages) or t("hint.use-one-of", choices=list(languages)))
     prefixes = {}
     for key, lang in languages.items():
         if not lang:
             continue
         if lang["prefix"] in prefixes:
-            diags.error(doc.where("languages", key, "prefix"), f"prefix '{lang['prefix']}' is used by '{prefixes[lang['prefix']]}' too",
-                        "give every language its own URL prefix")
+            diags.error(doc.where("languages", key, "prefix"), "input.prefix-used-twice", prefix=lang["prefix"],
+                        other=prefixes[lang["prefix"]])
         prefixes[lang["prefix"]] = key
     for key in languages:   # before anything names this language: its missing strings would explain them all
         strings = strings_file(root / (raw["templates_dir"] or "templates"), key)
         if not strings.is_file():
-            diags.error(doc.where("languages", key, key=True), f"language '{key}' has no UI strings file "
-                        f"{strings.relative_to(root).as_posix() if root in strings.parents else strings}",
-                        f"copy {STRINGS_DIR}/{default}.yaml of the templates folder to {key}.yaml and translate it")
+            diags.error(doc.where("languages", key, key=True), "input.no-ui-strings", language=key,
+                        file=strings.relative_to(root).as_posix() if root in strings.parents else strings,
+                        folder=STRINGS_DIR, default=default)
     for key in languages:
         if key not in (raw["title"] or {}):
-            diags.error(doc.where("title"), f"'title' has no text for language '{key}'", f"add '{key}: …' under 'title'")
+            diags.error(doc.where("title"), "input.title-missing-language", language=key)
     for key in raw["title"] or {}:
         if languages and key not in languages:
-            diags.error(doc.where("title", key, key=True), f"'title' names unknown language '{key}'",
-                        suggest(key, languages) or "remove it or add the language")
+            diags.error(doc.where("title", key, key=True), "input.title-unknown-language", language=key,
+                        hint=suggest(key, languages) or t("input.remove-or-add-language"))
 
 
 def _check_offline_zip(raw: dict, doc, diags: Diagnostics) -> None:
     pattern = raw["offline_zip"]
     if pattern is not None and ("{volume}" not in pattern or not re.fullmatch(r"[A-Za-z0-9._{}-]+", pattern)):
-        diags.error(doc.where("offline_zip"), f"offline_zip '{pattern}' must name each volume's zip with {{volume}}",
-                    "e.g. offline_zip: gongshu-yearbook-{volume} (letters, digits, '-', '_' and '.')")
+        diags.error(doc.where("offline_zip"), "input.offline-zip-pattern", pattern=pattern)

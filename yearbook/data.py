@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import Config
 from .diagnostics import Diagnostics, Location, relpath, suggest
+from .messages import t
 from .schema import Dict, Int, List, Map, Str, validate
 from .files import read_text, walk
 from .yamldoc import parse_yaml
@@ -17,29 +18,30 @@ KINDS = ("leadership", "discipline", "judicial", "party", "government", "mass", 
          "enterprise", "vertical", "military", "street", "office")
 
 DEPARTMENT_SCHEMA = Map({
-    "id": Str("stable ASCII id used in front matter and URLs, e.g. data-bureau", required=True),
-    "name": Dict(Str(), "name per language key, e.g. {zh: 区数据局, en: …}", required=True),
-    "aliases": List(Str(), "other printed forms of the name", default=list),
-    "kind": Str("kind of body", required=True, choices=KINDS),
-    "order": Int("protocol order in listings", default=999),
-    "notes": List(Str(), "uncertain identities, typos kept as printed", default=list),
+    "id": Str("doc.registry.id", required=True),
+    "name": Dict(Str(), "doc.registry.name", required=True),
+    "aliases": List(Str(), "doc.registry.aliases", default=list),
+    "kind": Str("doc.registry.kind", required=True, choices=KINDS),
+    "order": Int("doc.registry.order", default=999),
+    "notes": List(Str(), "doc.registry.notes", default=list),
 })
 
 def table_schema(languages) -> Map:
     """Schema of ID.table.yaml; column labels are keyed by the configured languages."""
-    column = Map({"key": Str("TSV column key", required=True)} | {k: Str(f"column label in {k}") for k in languages})
+    column = Map({"key": Str("doc.table.column.key", required=True)}
+                 | {k: Str(t("doc.table.column.label", lang=k)) for k in languages})
     return Map({
-    "number": Int("print number of the table in the volume (表4 → 4)", required=True),
-    "title": Dict(Str(), "title per language key", required=True),
-    "columns": List(column, "columns in order", required=True),
-    "parts": List(Map({"label": Str("label as printed, e.g. 续表4", required=True),
-                       "rows": Int("number of rows printed in this part", required=True)}),
-                  "print split (表4 + 续表4)", default=list),
-    "source": Dict(Str(), "provenance: seed, lines", default=dict),
-    "notes": List(Str(), "oddities kept as printed", default=list),
-    "chronology": Map({"date": Str("key of the column holding each row's date, e.g. date (1月7日, 2021年1月7日)", required=True),
-                       "text": Str("key of the column that says what happened, e.g. session", required=True)},
-                      "rows are dated events: list them in the volume's chronology (大事记)"),
+    "number": Int("doc.table.number", required=True),
+    "title": Dict(Str(), "doc.table.title", required=True),
+    "columns": List(column, "doc.table.columns", required=True),
+    "parts": List(Map({"label": Str("doc.table.parts.label", required=True),
+                       "rows": Int("doc.table.parts.rows", required=True)}),
+                  "doc.table.parts", default=list),
+    "source": Dict(Str(), "doc.table.source", default=dict),
+    "notes": List(Str(), "doc.table.notes", default=list),
+    "chronology": Map({"date": Str("doc.table.chronology.date", required=True),
+                       "text": Str("doc.table.chronology.text", required=True)},
+                      "doc.table.chronology"),
     })
 
 
@@ -75,10 +77,10 @@ class Registry:
         if dept_id in self.departments:
             return True
         if dept_id in self.by_name:
-            hint = f"'{dept_id}' is a name; use its id '{self.by_name[dept_id]}'"
+            hint = t("input.hint-name-not-id", name=dept_id, id=self.by_name[dept_id])
         else:
-            hint = suggest(dept_id, self.departments) or f"add it to content/{REGISTRY_FILE}"
-        diags.error(where, f"unknown department id '{dept_id}'", hint)
+            hint = suggest(dept_id, self.departments) or t("input.hint-add-to-registry", file=f"content/{REGISTRY_FILE}")
+        diags.error(where, "input.unknown-department-id", id=dept_id, hint=hint)
         return False
 
 
@@ -100,31 +102,28 @@ def load_registry(config: Config, diags: Diagnostics) -> Registry:
         where = doc.where(index, "id")
         dept_id = record["id"]
         if not re.match(ID_PATTERN, dept_id):
-            diags.error(where, f"department id '{dept_id}' must be lowercase ASCII letters, digits and '-'",
-                        "e.g. data-bureau")
+            diags.error(where, "input.department-id-format", id=dept_id)
         if dept_id in registry.departments:
-            diags.error(where, f"duplicate department id '{dept_id}'", "give each body its own id",
-                        related=[registry.departments[dept_id].where])
+            diags.error(where, "input.duplicate-department-id", id=dept_id, related=[registry.departments[dept_id].where])
             continue
         missing = [lang for lang in config.language_keys if lang not in record["name"]]
         if missing:
-            diags.error(doc.where(index, "name"), f"department '{dept_id}' has no name in {', '.join(missing)}",
-                        f"add {missing[0]}: … under name")
+            diags.error(doc.where(index, "name"), "input.department-name-missing", id=dept_id, languages=missing,
+                        language=missing[0])
         department = Department(dept_id, record["name"], record["aliases"], record["kind"], record["order"],
                                 record["notes"], where)
         registry.departments[dept_id] = department
         for printed in [*record["name"].values(), *record["aliases"]]:
             other = registry.by_name.get(printed)
             if other and other != dept_id:
-                diags.error(where, f"name '{printed}' of '{dept_id}' is also a name of '{other}'",
-                            "a printed name must identify one body; keep uncertain identities as separate names")
+                diags.error(where, "input.name-of-two-departments", name=printed, id=dept_id, other=other)
             registry.by_name.setdefault(printed, dept_id)
     return registry
 
 
 PERSON_SCHEMA = Map({
-    "zh": Str("the name as printed, padding spaces removed", required=True),
-    "en": Str("Hanyu Pinyin, surname first, e.g. Yu Xiaoping", required=True),
+    "zh": Str("doc.people.zh", required=True),
+    "en": Str("doc.people.en", required=True),
 })
 
 
@@ -148,8 +147,8 @@ class People:
             return   # `new`'s example byline, not a person (placeholders get their own check: issue 17)
         missing = [lang for lang in languages if self.name(printed, lang) is None]
         if missing:
-            diags.warning(where, f"no {'/'.join(missing)} form of the name '{printed}'",
-                          f"add - {{zh: {printed}, {missing[0]}: …}} to {self.file} (Hanyu Pinyin, surname first)")
+            diags.warning(where, "input.person-name-missing", languages="/".join(missing), name=printed,
+                          language=missing[0], file=self.file)
 
 
 def load_people(config: Config, diags: Diagnostics) -> People:
@@ -166,7 +165,7 @@ def load_people(config: Config, diags: Diagnostics) -> People:
         if not record or not record.get("zh"):
             continue
         if record["zh"] in people.names:
-            diags.error(doc.where(index, "zh"), f"'{record['zh']}' is listed twice", "keep one line per person")
+            diags.error(doc.where(index, "zh"), "input.person-listed-twice", name=record["zh"])
         people.names[record["zh"]] = {"en": record["en"]}
     return people
 
@@ -208,8 +207,8 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
             continue   # the definition is broken (reported): its rows cannot be checked against it
         for role, column in (table.chronology or {}).items():
             if column is not None and column not in keys:
-                diags.error(doc.where("chronology", role), f"chronology {role} column '{column}' is not a column of this table",
-                            suggest(column, keys) or f"use one of the column keys: {', '.join(keys)}")
+                diags.error(doc.where("chronology", role), "input.chronology-column-unknown", role=role, column=column,
+                            hint=suggest(column, keys) or t("input.hint-use-column-keys", keys=keys))
                 table.chronology = None
         for lang in config.language_keys:
             csv_path = path.parent / f"{table_id}.{lang}.tsv"
@@ -219,17 +218,17 @@ def load_tables(config: Config, diags: Diagnostics) -> dict:
             continue   # a rows file could not be read: counting its rows would only repeat that
         default_rows = table.rows.get(config.default_language)
         if default_rows is None:
-            diags.error(Location(file), f"table '{table_id}' has no rows file {table_id}.{config.default_language}.tsv",
-                        "add the TSV beside the .table.yaml; its first row names the columns")
+            diags.error(Location(file), "input.table-rows-missing", id=table_id,
+                        file=f"{table_id}.{config.default_language}.tsv")
         elif table.parts and sum(p["rows"] or 0 for p in table.parts) != len(default_rows):
             printed = " + ".join(f"{p['label']} {p['rows']}" for p in table.parts)
-            diags.error(doc.where("parts"), f"the print parts ({printed}) do not add up to the {len(default_rows)} rows in "
-                        f"{table_id}.{config.default_language}.tsv", "correct the row counts of the parts")
+            diags.error(doc.where("parts"), "input.table-parts-do-not-add-up", parts=printed, rows=len(default_rows),
+                        file=f"{table_id}.{config.default_language}.tsv")
         for lang, rows in table.rows.items():
             if default_rows is not None and lang != config.default_language and len(rows) != len(default_rows):
                 diags.error(Location(relpath(path.parent / f"{table_id}.{lang}.tsv", config.root)),
-                            f"{len(rows)} rows, but the {config.default_language} table has {len(default_rows)}",
-                            "a translation has the same rows in the same order")
+                            "input.table-row-count-differs", rows=len(rows), language=config.default_language,
+                            source_rows=len(default_rows))
     return tables
 
 
@@ -246,11 +245,10 @@ def read_rows(path: Path, keys: list | None, root: Path, diags: Diagnostics) -> 
     lines = text.split("\n")
     header = lines[0].rstrip("\r").split("\t") if lines and lines[0].strip() else None
     if header is None:
-        diags.error(Location(file, 1, 1), "the first row must name the columns", "e.g. session<TAB>date<TAB>topics")
+        diags.error(Location(file, 1, 1), "input.tsv-no-header")
         return []
     if keys is not None and header != keys:
-        diags.error(Location(file, 1, 1), f"columns {header} do not match the declared columns {keys}",
-                    "make the first row list the column keys of the .table.yaml, in order, separated by tabs")
+        diags.error(Location(file, 1, 1), "input.tsv-columns-differ", header=str(header), keys=str(keys))
         return []
     rows = []
     for line_no, line in enumerate(lines[1:], start=2):
@@ -259,8 +257,7 @@ def read_rows(path: Path, keys: list | None, root: Path, diags: Diagnostics) -> 
             continue
         values = line.split("\t")
         if len(values) != len(header):
-            diags.error(Location(file, line_no, 1), f"{len(values)} cells, expected {len(header)}",
-                        "separate cells with exactly one tab; a cell may not contain a tab")
+            diags.error(Location(file, line_no, 1), "input.tsv-cell-count", cells=len(values), expected=len(header))
             continue
         rows.append(dict(zip(header, values)) | {"_line": line_no})
     return rows

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .data import KINDS, Department, row_ids
 from .diagnostics import Diagnostics
+from .messages import t as _t
 from .links import DIRECTORY, department_key, page_link
 from .markup import find_figure
 from .site import Site, add_generated_page, generated_key_clash
@@ -113,10 +114,10 @@ def add_department_pages(site: Site, strings: dict, diags: Diagnostics) -> None:
     registry = site.registry
     if not registry.departments:
         return
-    if generated_key_clash(site, DIRECTORY, "department directory", diags):
+    if generated_key_clash(site, DIRECTORY, _t("content.generated-department-directory"), diags):
         return
     clashes = [d for d in registry.departments
-               if generated_key_clash(site, department_key(d), "page of a department", diags)]
+               if generated_key_clash(site, department_key(d), _t("content.generated-department-page"), diags)]
     if clashes:
         return
     languages = site.config.language_keys

@@ -71,12 +71,12 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, where: Location, code: str, *legacy, related=(), **params) -> None:
+    def error(self, where: Location, code: str, related=(), **params) -> None:
         """Report an error: `code` names the catalogue entry, params fill it in."""
-        self.items.append(Diagnostic(ERROR, where, *_legacy(code, legacy, related, params)))
+        self.items.append(Diagnostic(ERROR, where, t(code, **params), tuple(related)))
 
-    def warning(self, where: Location, code: str, *legacy, related=(), **params) -> None:
-        self.items.append(Diagnostic(WARNING, where, *_legacy(code, legacy, related, params)))
+    def warning(self, where: Location, code: str, related=(), **params) -> None:
+        self.items.append(Diagnostic(WARNING, where, t(code, **params), tuple(related)))
 
     def extend(self, other: "Diagnostics | list[Diagnostic]") -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
@@ -98,14 +98,6 @@ class Diagnostics:
 
     def format_json(self) -> str:
         return json.dumps([d.as_json() for d in self.sorted()], ensure_ascii=False, indent=2)
-
-
-def _legacy(code, legacy, related, params):   # TRANSITION: sentences in code, until every call site has a code
-    if " " in code or legacy:
-        hint = legacy[0] if legacy else ""
-        related = legacy[1] if len(legacy) > 1 else related
-        return t("legacy", text=code, hint=str(hint)), tuple(related)
-    return t(code, **params), tuple(related)
 
 
 def suggest(word: str, candidates) -> Text | str:

@@ -184,8 +184,7 @@ def search_records(built: Path, config: Config, diags: Diagnostics) -> dict:
     codes = {lang.code.lower(): lang.key for lang in config.languages}
     fragments = sorted((built / "pagefind" / "fragment").glob("*.pf_fragment"))
     if not fragments:
-        diags.error(Location(config.file), "the build made no search index to export",
-                    "set search: true in config.yaml (the offline edition searches the same records)")
+        diags.error(Location(config.file), "output.no-search-index")
         return {}
     page_langs = _languages_of_pages(built, codes)
     for fragment in fragments:

@@ -18,12 +18,11 @@ import codecs
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Location, relpath
+from .messages import Text, t
 
 
-def _not_utf8_hint(file: str) -> str:
-    if file.endswith((".tsv", ".csv")):
-        return "save it as UTF-8: in Excel 'CSV UTF-8' (then rename to .tsv), in an editor 'Save with encoding: UTF-8'"
-    return "save it as UTF-8 (in your editor: 'Save with encoding: UTF-8')"
+def _not_utf8_hint(file: str) -> Text:
+    return t("input.hint-save-table-as-utf8" if file.endswith((".tsv", ".csv")) else "input.hint-save-as-utf8")
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -47,8 +46,7 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
     if not folder.is_dir():
         return found
     if folder.is_symlink() and not inside(folder, root):
-        diags.error(Location(relpath(folder, root)), "not read: this folder is a link to a folder outside the project",
-                    "set the folder's path in config.yaml instead of linking to it")
+        diags.error(Location(relpath(folder, root)), "input.folder-link-outside")
         return found
     for path in sorted(folder.rglob(pattern)):
         rel = path.relative_to(folder)
@@ -56,9 +54,7 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
             continue
         # rglob does not descend into linked folders: only a file itself can lead outside.
         if path.is_symlink() and not inside(path, root):
-            diags.warning(Location(relpath(path, root)), "not read: this is a link to a file outside the project folder",
-                          "copy the file into the project instead of linking to it; nothing outside the project "
-                          "is ever read or published")
+            diags.warning(Location(relpath(path, root)), "input.file-link-outside-skipped")
             continue
         if path.is_file():
             found.append(path)
@@ -68,7 +64,7 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
 def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
     """UTF-8 text of `raw` (byte-order mark dropped), or None with an error at the first bad byte."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        diags.error(Location(file, 1, 1), "the file is UTF-16, not UTF-8", _not_utf8_hint(file))
+        diags.error(Location(file, 1, 1), "input.utf16", hint=_not_utf8_hint(file))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -77,14 +73,12 @@ def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
         before = body[:exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        diags.error(Location(file, line, col), f"the file is not UTF-8 (byte 0x{body[exc.start]:02x} here; "
-                    "GB18030 or another legacy encoding?)", _not_utf8_hint(file))
+        diags.error(Location(file, line, col), "input.not-utf8", byte=f"{body[exc.start]:02x}", hint=_not_utf8_hint(file))
         return None
     if "\x00" in text:
         before = text[:text.index("\x00")]
         diags.error(Location(file, before.count("\n") + 1, len(before) - before.rfind("\n")),
-                    "the file contains a NUL character (a binary or damaged file?)",
-                    "delete the invisible character at this position, or save the file again as UTF-8 text")
+                    "input.nul-character")
         return None
     return text
 
@@ -93,12 +87,11 @@ def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
     """The UTF-8 text of a project file, or None with an error (outside the tree, unreadable, not UTF-8)."""
     file = relpath(path, root)
     if path.is_symlink() and not inside(path, root):   # a folder config.yaml names may be anywhere; a link may not
-        diags.error(Location(file), "not read: this is a link to a file outside the project folder",
-                    "copy the file into the project instead of linking to it")
+        diags.error(Location(file), "input.file-link-outside")
         return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        diags.error(Location(file), f"cannot read the file: {exc.strerror}", "check that it exists and is readable")
+        diags.error(Location(file), "input.cannot-read", reason=exc.strerror)
         return None
     return decode(raw, file, diags)

@@ -13,18 +13,16 @@ import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, relpath
+from .messages import Text, t
 from .schema import List, Map, Str, validate
 from .translation import translated_units
 from .files import read_text
 from .yamldoc import parse_yaml
 
 GLOSSARY_FILE = "_data/glossary.yaml"
-TERM = Map({"zh": Str("the term as printed", required=True), "en": Str("its English form", required=True),
-            "note": Str("where it is used"),
-            "scope": Str("where check enforces it: everywhere (default), or only to write the unit columns of "
-                         "task tables (task-units: collective units such as 各街道, not checked in prose), or only "
-                         "where a whole title is the term (title: 综述 is Overview as a section title, not inside "
-                         "单位年度工作综述)", choices=("everywhere", "task-units", "title"))})
+TERM = Map({"zh": Str("content.doc.glossary.zh", required=True), "en": Str("content.doc.glossary.en", required=True),
+            "note": Str("content.doc.glossary.note"),
+            "scope": Str("content.doc.glossary.scope", choices=("everywhere", "task-units", "title"))})
 DOCUMENT_TITLE = re.compile(r"《[^》]*》")
 
 
@@ -54,7 +52,7 @@ def load_glossary(site, diags: Diagnostics) -> list:
             for printed in [dept.name.get(config.default_language, ""), *dept.aliases]:
                 if printed:
                     terms.append(Term(printed, english, dept.id))
-    return sorted(terms, key=lambda t: (-len(t.source), t.source))
+    return sorted(terms, key=lambda term: (-len(term.source), term.source))
 
 
 def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
@@ -69,15 +67,14 @@ def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
                 continue
             source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
             if _fold(term.english) not in english:
-                what = "a body" if term.origin != "glossary" else "a term"
-                diags.warning(unit.where, f"{unit.label} names {what} differently from the glossary: "
-                              f"{term.source} is '{term.english}'",
-                              f"use '{term.english}', or change the glossary ({_where(term)}) if it is wrong")
+                code = "content.glossary-body-differs" if term.origin != "glossary" else "content.glossary-term-differs"
+                diags.warning(unit.where, code, label=unit.label, term=term.source, english=term.english,
+                              glossary=_where(term))
 
 
 def _fold(text: str) -> str:
     return re.sub(r"[\"“”'‘’*]", "", text).lower()
 
 
-def _where(term: Term) -> str:
-    return f"content/{GLOSSARY_FILE}" if term.origin == "glossary" else f"'{term.origin}' in content/_data/departments.yaml"
+def _where(term: Term) -> Text | str:
+    return f"content/{GLOSSARY_FILE}" if term.origin == "glossary" else t("content.glossary-in-registry", id=term.origin)

@@ -24,6 +24,7 @@ from markupsafe import escape
 
 from .diagnostics import Diagnostics
 from .files import read_text
+from .messages import t
 from .markup import mark_foreign
 from .site import add_generated_page, generated_key_clash
 from .translation import MISSING
@@ -113,7 +114,7 @@ def add_guide_pages(site, strings: dict, diags: Diagnostics) -> None:
     """/LANG/guide/ for every language, when there is a guide file (outside the yearbook's tree)."""
     config = site.config
     texts = guide_files(config, diags)
-    if not texts or generated_key_clash(site, GUIDE_KEY, "editing guide", diags):
+    if not texts or generated_key_clash(site, GUIDE_KEY, t("content.generated-guide"), diags):
         return
     tocs: dict = {}
     add_generated_page(site, GUIDE_KEY, "guide", "", {lang: strings[lang]["guide_title"] for lang in config.language_keys},

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics, Location, relpath
+from .messages import t
 from .site import Site, add_generated_page, generated_key_clash
 from .markup import find_figure, placeholders, split_entries, strip_tags
 from .translation import MISSING
@@ -57,11 +58,11 @@ def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list |
         titles = {lang: strings[lang]["subjects_title"] for lang in site.config.language_keys}
         key = f"{volume.key}/{SUBJECTS}"
         index = {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys}
-        if index[site.config.default_language]["groups"] and not generated_key_clash(site, key, "subject index", diags):
+        if index[site.config.default_language]["groups"] and not generated_key_clash(site, key, t("content.generated-subject-index"), diags):
             add_generated_page(site, key, SUBJECTS, volume.key, titles, order=SUBJECTS_ORDER, data=PerLanguage(index))
         key = f"{volume.key}/{CHRONOLOGY}"
         items = chronology_items(site, keys, volume.meta["coverage_year"], diags)
-        if items and not generated_key_clash(site, key, "chronology", diags):
+        if items and not generated_key_clash(site, key, t("content.generated-chronology"), diags):
             months = {lang: _by_month([item[lang] for item in items], strings[lang]) for lang in site.config.language_keys}
             add_generated_page(site, key, CHRONOLOGY, volume.key,
                                {lang: strings[lang]["chronology_title"] for lang in site.config.language_keys},
@@ -192,10 +193,8 @@ def _dated_table_rows(site: Site, pages: dict, year: int, listed: set, diags: Di
             day = _zh_date(row[table.chronology["date"]], year)
             if day is None:
                 file = relpath(table.folder / f"{table.id}.{default}.tsv", config.root)
-                diags.warning(Location(file, row["_line"], 1),
-                              f"'{row[table.chronology['date']]}' is not a date the chronology can read; the row is left out",
-                              "write the date as printed in the form 1月7日 or 2021年1月7日, "
-                              f"or remove 'chronology' from {table.id}.table.yaml")
+                diags.warning(Location(file, row["_line"], 1), "content.chronology-unreadable-date",
+                              date=row[table.chronology["date"]], table=table.id)
                 continue
             if day[0][:4] == str(year):
                 dated.append((day[0], {lang: _table_item(table, index, day, page, config) for lang, page in pages.items()},

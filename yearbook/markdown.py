@@ -22,6 +22,7 @@ from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.attrs import attrs_block_plugin
 
 from .markup import VALID_ID, entry_heading_open, placeholder, site_link
+from .messages import t
 
 TRAILING_ID = re.compile(r"\s*\{#[^}]*\}\s*$")
 DIRECTIVE = re.compile(r"^:::[ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]*$")
@@ -36,7 +37,7 @@ class MarkdownResult:
     directives: list = field(default_factory=list)   # (kind, id, line)
     links: list = field(default_factory=list)        # (key, fragment, line)
     anchors: list = field(default_factory=list)      # ids of every heading with an id
-    problems: list = field(default_factory=list)     # (severity, line, col, message, hint)
+    problems: list = field(default_factory=list)     # (severity, line, col, Text: its code's message and hint)
 
 
 def entry_headings(md: MarkdownIt) -> None:
@@ -58,26 +59,23 @@ def entry_headings(md: MarkdownIt) -> None:
             anchor = token.attrGet("id")
             trailing = TRAILING_ID.search(title)
             if trailing:
-                state.env["problems"].append(("error", line, 1, f"the id '{trailing.group(0).strip()}' is at the end of the heading",
-                                              f"put it on its own line above the heading: '{trailing.group(0).strip()}' then '## {title[:trailing.start()].strip()}'"))
+                state.env["problems"].append(("error", line, 1, t("content.id-after-heading", id=trailing.group(0).strip(),
+                                                                  title=title[:trailing.start()].strip())))
                 continue
             if anchor is not None and not VALID_ID.match(str(anchor)):
-                state.env["problems"].append(("error", line, 1, f"invalid id '{{#{anchor}}}'",
-                                              "use lowercase ASCII letters, digits and '-', e.g. {#meetings-01}"))
+                state.env["problems"].append(("error", line, 1, t("content.invalid-id", id=anchor)))
                 continue
             if anchor:
                 state.env["anchors"].append(anchor)
             if token.tag == "h2":
                 if not anchor:
-                    state.env["problems"].append(("error", line, 1, f"entry heading '{title}' has no id",
-                                                  "add a line '{#section-01}' directly above the heading (ASCII id, unique in the volume)"))
+                    state.env["problems"].append(("error", line, 1, t("content.entry-heading-without-id", title=title)))
                     continue
                 token.attrSet("class", "entry")
                 token.meta["entry"] = anchor
                 state.env["entries"].append((anchor, title, line))
             elif token.tag == "h1":
-                state.env["problems"].append(("warning", line, 1, "a level-1 heading in the body",
-                                              "the page title comes from front matter; use '##' for entries"))
+                state.env["problems"].append(("warning", line, 1, t("content.level-1-heading")))
 
     def heading_open(self, tokens, idx, options, env):
         token = tokens[idx]
@@ -121,8 +119,7 @@ def directives(md: MarkdownIt) -> None:
             return bool(match)
         lineno = start + 1
         if not match or match.group(1) not in DIRECTIVE_KINDS or not match.group(2):
-            state.env["problems"].append(("error", lineno, 1, f"unknown directive '{line.strip()}'",
-                                          "write '::: table ID' or '::: figure ID' on a line of its own"))
+            state.env["problems"].append(("error", lineno, 1, t("content.unknown-directive", line=line.strip())))
             token = state.push("paragraph_open", "p", 1)
             inline = state.push("inline", "", 0)
             inline.content, inline.map, inline.children = line, [start, start + 1], []
@@ -156,8 +153,7 @@ def internal_links(md: MarkdownIt) -> None:
             for match in UNSAFE_LINK.finditer(block_token.content):
                 state.env["problems"].append((
                     "warning", line + block_token.content.count("\n", 0, match.start()), 1,
-                    f"a '{match.group(1).lower()}:' link is not allowed and is shown as text",
-                    "link to a page (NAME.md) or to a web address (https://…)"))
+                    t("content.link-not-allowed", scheme=match.group(1).lower())))
             for child in block_token.children or []:
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1   # the link's own line, not the paragraph's first
@@ -171,9 +167,7 @@ def internal_links(md: MarkdownIt) -> None:
                     state.env["links"].append((None, fragment, line))
                     continue
                 if not path.endswith(".md"):
-                    state.env["problems"].append((
-                        "warning", line, 1, f"link to '{href}' is not a page of the yearbook and is not checked",
-                        "link to a page file (NAME.md, resolved and checked) or to a full address (https://…)"))
+                    state.env["problems"].append(("warning", line, 1, t("content.link-not-checked", href=href)))
                     continue
                 target = posixpath.normpath(posixpath.join(folder, path))
                 target = re.sub(r"\.[a-z]{2}(-[A-Za-z]+)?\.md$|\.md$", "", target)
@@ -195,8 +189,7 @@ def raw_html_warnings(md: MarkdownIt) -> None:
                 if child.type == "text" and "<" in child.content and RAW_TAG.search(child.content):
                     line = token.map[0] + 1 if token.map else 0
                     tag = RAW_TAG.search(child.content).group(0)
-                    state.env["problems"].append(("warning", line, 1, f"raw HTML '{tag}' is shown as text",
-                                                  "use Markdown instead of HTML (raw HTML is off)"))
+                    state.env["problems"].append(("warning", line, 1, t("content.raw-html", tag=tag)))
                     break
 
     md.core.ruler.push("raw_html_warnings", scan)

@@ -124,11 +124,7 @@ def check_numbers(site, lang: str, diags: Diagnostics) -> None:
         missing, added = compare(unit.source, unit.text)
         if not missing and not added:
             continue
-        parts = []
-        if missing:
-            parts.append("the source's " + ", ".join(show(v) for v in missing) + " not in the translation")
-        if added:
-            parts.append(", ".join(show(v) for v in added) + " not in the source")
-        diags.warning(unit.where, f"{unit.label}: figures differ from the source: {'; '.join(parts)}",
-                      "write every figure of the source (万 and 亿 converted: 1.6万 = 16,000, 160.59亿 = "
-                      "16.059 billion), and no other")
+        code = ("content.numbers-differ" if missing and added
+                else "content.numbers-missing" if missing else "content.numbers-added")
+        diags.warning(unit.where, code, label=unit.label, missing=[show(v) for v in missing],
+                      added=[show(v) for v in added])

@@ -21,6 +21,7 @@ from pathlib import Path
 from .config import Config
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath
 from .files import walk
+from .messages import t
 from .site import media_path
 
 MARKER = ".yearbook-output"
@@ -33,18 +34,17 @@ def check_output_dir(config: Config, diags: Diagnostics) -> None:
     for protected in (config.root, *inputs):
         protected = protected.resolve()
         if out == protected or out in protected.parents:
-            diags.error(Location(config.file), f"output_dir '{config.output_dir.name}' would overwrite {protected.name}/",
-                        "set output_dir to a folder of its own, e.g. public")
+            diags.error(Location(config.file), "output.would-overwrite", name=config.output_dir.name,
+                        folder=protected.name)
             return
     for protected in inputs:   # inside an input folder, every build would read (and copy) the last one
         protected = protected.resolve()
         if protected != config.root.resolve() and protected in out.parents:
-            diags.error(Location(config.file), f"output_dir '{relpath(out, config.root)}' is inside the input folder "
-                        f"{relpath(protected, config.root)}/", "set output_dir to a folder of its own, e.g. public")
+            diags.error(Location(config.file), "output.inside-input-folder", path=relpath(out, config.root),
+                        folder=relpath(protected, config.root))
             return
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        diags.error(Location(config.file), f"output_dir '{out.name}' exists and was not written by build.py",
-                    "move it away or choose another output_dir; build.py replaces its output folder completely")
+        diags.error(Location(config.file), "output.not-written-by-build", name=out.name)
 
 
 @contextmanager
@@ -62,8 +62,7 @@ def locked(config: Config, diags: Diagnostics):
         except BlockingIOError:
             handle.seek(0)
             pid = handle.read().strip() or "?"
-            diags.error(Location(config.file), f"another build is writing {out.name}/ (pid {pid})",
-                        "wait for it to finish (or stop it) and build again; the site it writes stays whole")
+            diags.error(Location(config.file), "output.locked", folder=out.name, pid=pid)
             raise BuildFailed(diags) from None
         handle.seek(0)
         handle.truncate()
@@ -87,8 +86,7 @@ def recover(config: Config, diags: Diagnostics) -> None:
     previous = out.parent / f".{out.name}.previous"
     if not out.exists() and _ours(previous):
         os.rename(previous, out)
-        diags.warning(Location(config.file), f"{out.name}/ was restored from an interrupted build",
-                      "nothing to do: the previous site is back in place")
+        diags.warning(Location(config.file), "output.restored", folder=out.name)
     for leftover in sorted(out.parent.glob(f".{out.name}.staging-*")) + [previous]:
         if _ours(leftover) or (leftover.is_dir() and not leftover.is_symlink() and not any(leftover.iterdir())):
             remove_ours(leftover)
@@ -195,21 +193,20 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 _WRITE_HINTS = {
-    errno.ENOSPC: "free some disk space and build again",
-    errno.EDQUOT: "free some disk space (you are over your quota) and build again",
-    errno.EROFS: "the output folder is on a read-only disk: choose another output_dir or --output",
-    errno.EACCES: "you may not write there: choose another output_dir or --output, or fix its permissions",
-    errno.EPERM: "you may not write there: choose another output_dir or --output, or fix its permissions",
-    errno.EBUSY: "the output folder is in use (a mount point or an open program?): choose another output_dir",
+    errno.ENOSPC: "output.hint-disk-full",
+    errno.EDQUOT: "output.hint-over-quota",
+    errno.EROFS: "output.hint-read-only",
+    errno.EACCES: "output.hint-no-permission",
+    errno.EPERM: "output.hint-no-permission",
+    errno.EBUSY: "output.hint-busy",
 }
 
 
 def write_failed(config: Config, exc: OSError, diags: Diagnostics) -> None:
     """One error for a failed write, naming the path (relative to the project where it is inside)."""
     where = relpath(Path(exc.filename), config.root) if exc.filename else config.output_dir.name
-    hint = _WRITE_HINTS.get(exc.errno, "check the output folder and build again")
-    diags.error(Location(where), f"cannot write the site: {exc.strerror or exc} (errno {exc.errno})",
-                hint + "; the previous site is untouched")
+    hint = t(_WRITE_HINTS.get(exc.errno, "output.hint-check-output"))
+    diags.error(Location(where), "output.cannot-write", reason=str(exc.strerror or exc), errno=exc.errno, hint=hint)
 
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest")

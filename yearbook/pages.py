@@ -8,88 +8,88 @@ from .schema import Any, Dict, Int, List, Map, Str
 PAGE_TYPES = ("home", "volume", "chapter", "section", "collection", "summary", "tasks", "article")
 
 SOURCE = Map({
-    "seed": Str("seed file stem the text comes from"),
-    "lines": Str("line range in the seed, e.g. \"35-70\""),
-    "publication": Str("newspaper or site that printed it"),
-    "date": Str("publication date, YYYY-MM-DD"),
-    "pages": List(Int(), "newspaper pages"),
-    "headline": Str("headline of the printed feature"),
-    "note": Str("anything else about the source"),
-}, "provenance")
+    "seed": Str("doc.source.seed"),
+    "lines": Str("doc.source.lines"),
+    "publication": Str("doc.source.publication"),
+    "date": Str("doc.source.date"),
+    "pages": List(Int(), "doc.source.pages"),
+    "headline": Str("doc.source.headline"),
+    "note": Str("doc.source.note"),
+}, "doc.front-matter.source")
 
 ENTRY_META = Map({
-    "departments": List(Str(), "registry ids of the bodies the entry is about", default=list),
-    "tags": List(Str(), "subject terms", default=list),
-    "as_printed": Str("the name as printed above this part (articles)"),
+    "departments": List(Str(), "doc.entry.departments", default=list),
+    "tags": List(Str(), "doc.entry.tags", default=list),
+    "as_printed": Str("doc.entry.as_printed"),
 })
 
 AUTHOR_RUN = Map({
-    "names": List(Str(), "author names, e.g. [於晓萍]", required=True),
-    "from": Str("id of the first entry the attribution covers", required=True),
-    "to": Str("id of the last entry it covers (default: from)"),
-    "as_printed": Str("the byline exactly as printed, e.g. (汪 剑 朱丽娜)"),
+    "names": List(Str(), "doc.author-run.names", required=True),
+    "from": Str("doc.author-run.from", required=True),
+    "to": Str("doc.author-run.to"),
+    "as_printed": Str("doc.author-run.as_printed"),
 })
 
 FIGURE = Map({
-    "id": Str("figure id, used in '::: figure ID'", required=True),
-    "caption": Str("caption text", required=True),
-    "credit": Map({"department": Str("registry id of the body that supplied it"),
-                   "as_printed": Str("credit as printed, e.g. 区亚保办 供稿")}, "who supplied the photo"),
-    "image": Str("image file relative to this page (optional: a caption may have no photo)"),
-    "topic": Str("id of the entry the photo illustrates"),
+    "id": Str("doc.figure.id", required=True),
+    "caption": Str("doc.figure.caption", required=True),
+    "credit": Map({"department": Str("doc.figure.credit.department"),
+                   "as_printed": Str("doc.figure.credit.as_printed")}, "doc.figure.credit"),
+    "image": Str("doc.figure.image"),
+    "topic": Str("doc.figure.topic"),
 })
 
 TRANSLATION = Map({
-    "source_hash": Str("hash of the source file this translation was made from"),
-    "status": Str("translation state", choices=("draft", "machine", "reviewed")),
-}, "translation status (translations only)")
+    "source_hash": Str("doc.translation.source_hash"),
+    "status": Str("doc.translation.status", choices=("draft", "machine", "reviewed")),
+}, "doc.front-matter.translation")
 
 COMMON = {
-    "type": Str("page kind", required=True, choices=PAGE_TYPES),
-    "title": Str("page title in this file's language", required=True),
-    "order": Int("position among siblings", default=0),
-    "departments": List(Str(), "registry ids of the bodies this page is about", default=list),
+    "type": Str("doc.front-matter.type", required=True, choices=PAGE_TYPES),
+    "title": Str("doc.front-matter.title", required=True),
+    "order": Int("doc.front-matter.order", default=0),
+    "departments": List(Str(), "doc.front-matter.departments", default=list),
     "source": SOURCE,
-    "notes": List(Str(), "oddities kept as printed", default=list),
-    "tags": List(Str(), "subject terms", default=list),
-    "description": Str("one-sentence summary for search engines and link previews"),
+    "notes": List(Str(), "doc.front-matter.notes", default=list),
+    "tags": List(Str(), "doc.front-matter.tags", default=list),
+    "description": Str("doc.front-matter.description"),
     "translation": TRANSLATION,
 }
 
 BY_TYPE = {
     "home": {},
     "volume": {
-        "edition_year": Int("year on the cover, e.g. 2022", required=True),
-        "coverage_year": Int("year the volume describes, e.g. 2021", required=True),
-        "publisher": Str("publishing body"),
+        "edition_year": Int("doc.volume.edition_year", required=True),
+        "coverage_year": Int("doc.volume.coverage_year", required=True),
+        "publisher": Str("doc.volume.publisher"),
     },
     "chapter": {},
     "section": {
-        "authors": List(AUTHOR_RUN, "attributions, each closing a run of entries", default=list),
-        "figures": List(FIGURE, "photos and captions placed with '::: figure ID'", default=list),
-        "entries": Dict(ENTRY_META, "metadata per entry id", default=dict),
+        "authors": List(AUTHOR_RUN, "doc.section.authors", default=list),
+        "figures": List(FIGURE, "doc.section.figures", default=list),
+        "entries": Dict(ENTRY_META, "doc.section.entries", default=dict),
     },
     "collection": {},
     "summary": {
-        "department": Str("registry id of the body whose summary this is", required=True),
-        "name_as_printed": Str("the body's name exactly as printed"),
+        "department": Str("doc.summary.department", required=True),
+        "name_as_printed": Str("doc.summary.name_as_printed"),
     },
     "tasks": {
-        "doc_kind": Str("breakdown (task list) or progress (progress report)", required=True,
-                        choices=("breakdown", "progress")),
-        "issuer": Str("registry id of the issuing body"),
-        "report_year": Int("year of the government work report"),
-        "period": Str("reporting period, e.g. 2022-Q3"),
-        "columns": List(Map({"key": Str("CSV column key", required=True), "label": Str("column heading", required=True)}),
-                        "columns shown, in order", required=True),
-        "rows": Str("stem of the rows CSV: rows → rows.LANG.csv", required=True),
-        "disclosure": Dict(Any(), "disclosure metadata as printed (index number, dates…)", default=dict),
+        "doc_kind": Str("doc.tasks.doc_kind", required=True, choices=("breakdown", "progress")),
+        "issuer": Str("doc.tasks.issuer"),
+        "report_year": Int("doc.tasks.report_year"),
+        "period": Str("doc.tasks.period"),
+        "columns": List(Map({"key": Str("doc.tasks.columns.key", required=True),
+                             "label": Str("doc.tasks.columns.label", required=True)}),
+                        "doc.tasks.columns", required=True),
+        "rows": Str("doc.tasks.rows", required=True),
+        "disclosure": Dict(Any(), "doc.tasks.disclosure", default=dict),
     },
     "article": {
-        "kicker": Str("line printed above the headline"),
-        "subtitle": Str("line printed below the headline"),
-        "date": Str("publication date, YYYY-MM-DD"),
-        "entries": Dict(ENTRY_META, "metadata per part id", default=dict),
+        "kicker": Str("doc.article.kicker"),
+        "subtitle": Str("doc.article.subtitle"),
+        "date": Str("doc.article.date"),
+        "entries": Dict(ENTRY_META, "doc.article.entries", default=dict),
     },
 }
 

@@ -18,6 +18,7 @@ from .glossary import check_terms, load_glossary
 from .numbers import check_numbers
 from .guide import add_guide_pages
 from .markdown import render_markdown
+from .messages import t
 from .offline import write_offline_bundle
 from .parallel import map_items
 from .markup import is_cjk_language
@@ -137,8 +138,8 @@ def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
     """The config with only the `volumes` asked for (each must be one of config.volumes)."""
     for name in volumes:
         if name not in config.volumes:
-            diags.error(Location(config.file), f"--volume {name}: no such volume",
-                        suggest(name, config.volumes) or f"use one of: {', '.join(config.volumes)}")
+            diags.error(Location(config.file), "output.no-such-volume", volume=name,
+                        hint=suggest(name, config.volumes) or t("hint.use-one-of", choices=list(config.volumes)))
     return replace(config, volumes=tuple(v for v in config.volumes if v in volumes))
 
 
@@ -205,9 +206,9 @@ def report_template_problems(config: Config, results: list, diags: Diagnostics) 
         for file, line, message, context, hint in problems:
             seen.setdefault((file, line, message, hint), []).append(context)
     for (file, line, message, hint), contexts in seen.items():
-        more = f" and {len(contexts) - 1} more page(s)" if len(contexts) > 1 else ""
         diags.error(Location(_template_file(config, file), line or 0, 1 if line else 0),
-                    f"{message} (while rendering {contexts[0]}{more})", hint)
+                    "output.template-error-pages" if len(contexts) > 1 else "output.template-error",
+                    message=message, page=contexts[0], more=len(contexts) - 1, hint=hint)
 
 
 def _template_file(config: Config, file: str) -> str:
@@ -228,8 +229,8 @@ def export(config_path: Path, target: Path, report: BuildReport, volumes: tuple 
     config, site, strings = validate(config_path, report, volumes=volumes)
     for protected in (config.content_dir, config.templates_dir, config.static_dir, config.output_dir):
         if target == protected.resolve() or protected.resolve() in target.parents:
-            diags.error(Location(config.file), f"export folder '{relpath(target, config.root)}' is inside "
-                        f"{relpath(protected, config.root)}/", "export to a folder of its own, e.g. ../offline")
+            diags.error(Location(config.file), "output.export-inside", path=relpath(target, config.root),
+                        folder=relpath(protected, config.root))
             raise BuildFailed(diags)
     out_config = replace(config, output_dir=target)
     output.check_output_dir(out_config, diags)

@@ -17,9 +17,10 @@ from .config import strings_file
 from .diagnostics import Diagnostics, Location, relpath
 from .files import read_text
 from .links import DepartmentLink, Link, department_link, page_link
+from .messages import t as _t
 from .pages import Page
 from .provenance import provenance_view
-from .search import INDEXED_TYPES, filter_options, page_filters, with_char_index, with_page_char_index
+from .search import INDEXED_TYPES, filter_options, page_filters, with_search_tokens
 from .site import Site, media_url
 from .sitewide import theme_colours
 from .markup import PLACEHOLDER, PLACEHOLDER_START, SITE_LINK, SITE_LINK_PREFIX, entry_heading_open, find_figure, is_cjk_language, split_entries, strip_tags
@@ -42,7 +43,7 @@ def load_strings(site: Site, diags: Diagnostics) -> dict:
         path = strings_file(config.templates_dir, lang)
         file = relpath(path, config.root)
         if not path.exists():
-            diags.error(Location(file), f"UI strings for '{lang}' are missing", f"add {file} (copy the {config.default_language} file and translate it)")
+            diags.error(Location(file), "content.ui-strings-file-missing", lang=lang, file=file, default=config.default_language)
             continue
         text = read_text(path, config.root, diags)
         doc = parse_yaml(text, file, diags) if text is not None else None
@@ -51,8 +52,7 @@ def load_strings(site: Site, diags: Diagnostics) -> dict:
     reference = set().union(*(set(data) for data, _ in strings.values())) if strings else set()
     for lang, (data, doc) in strings.items():
         for key in sorted(reference - set(data)):
-            diags.error(Location(doc.file, 1, 1), f"UI string '{key}' is missing",
-                        f"add '{key}: …' in {lang}; every language file has the same keys")
+            diags.error(Location(doc.file, 1, 1), "content.ui-string-missing", key=key, lang=lang)
     return {lang: data for lang, (data, _) in strings.items()}
 
 
@@ -123,6 +123,7 @@ class Renderer:
             "indexed": self.indexed(page),
             "search_filters": page_filters(site, page, self.strings[lang]) if self.searchable(page) else [],
             "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
+            "search_tokens": "bigram" if is_cjk_language(site.config.language(lang).code) else "",
             "dept": lambda dept_id: self.department(dept_id, lang),
             # reader aids (web conventions, volume contents, year switch)
             "canonical": urljoin(config.base_url, page.url),
@@ -145,7 +146,8 @@ class Renderer:
         (character indexes, filter metadata). A site with `search: false` does not pay for them."""
         return self.site.config.search and self.indexed(page)
 
-    def char_indexed(self, page: Page) -> bool:
+    def tokenized(self, page: Page) -> bool:
+        """Searched by character pairs (yearbook/search.py): the indexed pages in a CJK language."""
         return self.searchable(page) and is_cjk_language(self.site.config.language(page.lang).code)
 
     def nav_html(self, page: Page, volume) -> Markup:
@@ -197,8 +199,6 @@ class Renderer:
                 url = target.url if target else "#"
                 return f'href="{url}#{match.group(2)}"' if match.group(2) else f'href="{url}"'
             html = SITE_LINK.sub(resolve, html)
-        if self.char_indexed(page):
-            html = with_char_index(html)
         return html
 
     def with_bylines(self, page: Page, html: str) -> str:
@@ -347,8 +347,8 @@ class Renderer:
         template = self.env.get_template(f"{page.type}.html")
         context = self.context(page)
         html = template.render(context)
-        if self.char_indexed(page):
-            html = with_page_char_index(html, str(context["body"]))
+        if self.tokenized(page):
+            html = with_search_tokens(html)
         return html
 
 
@@ -381,14 +381,16 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
 
 
 def render_one(renderer: Renderer, item) -> tuple:
-    """Worker entry: render page `item` = (key, lang), write it; return (out_path, problems, sha1 of the bytes)."""
+    """Worker entry: render page `item` = (key, lang), write it; return (out_path, problems, sha1 of the bytes).
+    A problem is (template file, line, message, page rendered, hint): the last three are Texts."""
     key, lang, staging = item
     page = renderer.site.pages[(key, lang)]
     try:
         html = renderer.render(page)
     except jinja2.TemplateSyntaxError as exc:
-        return page.out_path, [(exc.filename or exc.name or "template", exc.lineno, f"template syntax: {exc.message}",
-                                f"{page.source.file} in {page.lang}", "fix the Jinja syntax at this line")], None
+        return page.out_path, [(exc.filename or exc.name or "template", exc.lineno,
+                                _t("content.template-syntax", error=exc.message), _rendering(page),
+                                _t("content.hint-fix-jinja-syntax"))], None
     except Exception as exc:  # noqa: BLE001 — turned into a diagnostic naming the template line
         return page.out_path, [_template_problem(exc, page)], None
     target = Path(staging) / page.out_path
@@ -401,5 +403,10 @@ def render_one(renderer: Renderer, item) -> tuple:
 def _template_problem(exc: Exception, page: Page) -> tuple:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
     where, line = (frames[-1].filename, frames[-1].lineno) if frames else ("template", 0)
-    return (where, line, f"{type(exc).__name__}: {exc}", f"{page.source.file} in {page.lang}",
-            "fix the template, or add the missing value to the page's front matter")
+    return (where, line, _t("content.template-error", name=type(exc).__name__, error=str(exc)), _rendering(page),
+            _t("content.hint-fix-template"))
+
+
+def _rendering(page: Page):
+    """The page a template problem was met on: 'content/…/meetings.zh.md in en'."""
+    return _t("content.rendering-page", file=page.source.file, lang=page.lang)

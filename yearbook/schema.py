@@ -17,7 +17,7 @@ from .yamldoc import YamlDoc
 @dataclass
 class Field:
     kind: str                      # str | int | bool | list | map | dict | any
-    doc: str = ""                  # message code of its one-line description (doc.*)
+    doc: "str | Text" = ""         # message code of its one-line description (doc.*), or a Text with parameters
     required: bool = False
     default: object = None
     choices: tuple = ()            # allowed values for str fields
@@ -28,8 +28,8 @@ class Field:
         return t(f"schema.type-{self.kind}")
 
     def explain(self) -> Text | str:
-        if " " in self.doc:   # TRANSITION: a sentence, not yet a code
-            return t("legacy", text=self.doc, hint="")
+        if isinstance(self.doc, Text):   # a doc with parameters: t("doc.table.column.label", lang=k)
+            return self.doc
         return t(self.doc) if self.doc else ""
 
 

@@ -1,12 +1,16 @@
-"""Exact search: what the pages carry for it (hidden character indexes, filter
+"""Exact search: what the pages carry for it (hidden character-pair tokens, filter
 metadata) and the search pages. Pagefind itself is run by search_index.py."""
 from __future__ import annotations
 
+import re
+import unicodedata
+from html import unescape
 
 from .data import row_ids
 from .diagnostics import Diagnostics
+from .messages import t
 from .site import add_generated_page, generated_key_clash
-from .markup import NOT_CJK, SEARCH_BODY_END, SEARCH_BODY_START, split_before_entries, strip_tags, without_foreign
+from .markup import SEARCH_BODY_END, SEARCH_BODY_START, strip_tags, without_foreign
 from .translation import MISSING
 
 
@@ -14,42 +18,62 @@ from .translation import MISSING
 #
 # Pagefind segments Chinese one way when indexing and the browser segments the
 # query another way (Intl.Segmenter), so some pages that contain a query are not
-# found and some found pages do not contain it. Search here is exact instead:
-# every entry (and every page's text outside entries) carries a hidden list of
-# its distinct Chinese characters, one "word" each, between ⁅ and ⁆. The search
-# page asks Pagefind for the query's characters as separate words — every page
-# and entry containing the query is among the candidates — then keeps only
-# those whose text contains the query itself (static/search.js).
+# found and some found pages do not contain it. Search here is exact instead,
+# with the dictionary-free technique of Lucene's CJK bigram filter: every Chinese
+# page carries, hidden between ⁅ and ⁆, the distinct overlapping character pairs
+# of its indexed text, each pair written as one 6-letter word Pagefind neither
+# splits nor stems. The search page asks for the query's pairs: every page that
+# contains the query contains them all (recall is kept), few other pages do, and
+# static/search.js checks the text of the pages it shows. Digits and Latin
+# letters take part as characters, so 8.1%, PM2.5 and 1968.6亿元 are found too.
+#
+# The scheme is a contract with static/search.js (pagefindQuery): change both.
 
-CHAR_BLOCK_START, CHAR_BLOCK_END = "\u2045", "\u2046"
-
+TOKENS_START, TOKENS_END = "\u2045", "\u2046"
+# Runs of letters, digits and . % + - / (Python's \w is JS's [\p{L}\p{N}_]).
+RUN_SPLIT = re.compile(r"[^\w.%+\-/]+|_+")
+TOKEN_SPACE = 36 ** 3     # a character is 3 base-36 digits of its code point, modulo this
+RUN_END = "\0"            # the last character of a run is paired with this ("000")
 INDEXED_TYPES = ("section", "summary", "tasks", "article")
 
 
-def char_block(html: str) -> str:
-    """The hidden index of the distinct Chinese characters in `html`, in order of appearance."""
-    text = strip_tags(without_foreign(html)) if "<" in html else html
-    chars = dict.fromkeys(NOT_CJK.sub("", text))  # both steps run in C: this is on every page
-    if not chars:
-        return ""
-    return f'<p hidden class="char-index">{CHAR_BLOCK_START} {" ".join(chars)} {CHAR_BLOCK_END}</p>\n'
+class _Letters(dict):
+    """Character → its 3 letters, computed once per character."""
+
+    def __missing__(self, ch: str) -> str:
+        n = ord(ch) % TOKEN_SPACE
+        self[ch] = letters = _BASE36[n // 1296] + _BASE36[n // 36 % 36] + _BASE36[n % 36]
+        return letters
 
 
-def with_char_index(html: str) -> str:
-    """`html` with a character index after the text before the first entry and after every entry."""
-    return "".join(part + char_block(part) for part in split_before_entries(html))
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_LETTERS = _Letters()
 
 
-def with_page_char_index(html: str, body: str) -> str:
-    """One more character index for what the templates add around the Markdown body
-    (titles, task tables, department lines, notes), at the end of the indexed article.
-    The body has indexes of its own, so only the text around it is scanned."""
+def search_tokens(text: str) -> list[str]:
+    """The distinct character pairs of `text` as Pagefind words, in order of first appearance."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    pairs: dict = {}
+    for run in RUN_SPLIT.split(folded):
+        if run:
+            pairs.update(dict.fromkeys(zip(run, run[1:] + RUN_END)))   # C loops: this runs on every page
+    letters = _LETTERS
+    return [letters[a] + letters[b] for a, b in pairs]
+
+
+def with_search_tokens(html: str) -> str:
+    """The page with the hidden token list of its indexed text, at the end of that text.
+    Blocks shown in another language (a translation's fallbacks) are not this language's."""
     start = html.find(SEARCH_BODY_START)
     end = html.find(SEARCH_BODY_END, start)
     if start < 0 or end < 0:
         return html
-    around = html[start:end].replace(body, "", 1)
-    return html[:end] + char_block(around) + html[end:]
+    text = unescape(strip_tags(without_foreign(html[start:end])))
+    tokens = search_tokens(text)
+    if not tokens:
+        return html
+    block = f'<p hidden class="search-tokens">{TOKENS_START} {" ".join(tokens)} {TOKENS_END}</p>\n'
+    return html[:end] + block + html[end:]
 
 
 def page_filters(site, page, strings: dict) -> list:
@@ -100,7 +124,7 @@ def filter_options(site, lang: str, strings: dict) -> dict:
 
 def add_search_pages(site, strings: dict, diags: Diagnostics) -> None:
     """The search page of every language, /LANG/search/, as a page of the site."""
-    if generated_key_clash(site, "search", "search page", diags):
+    if generated_key_clash(site, "search", t("content.generated-search-page"), diags):
         return
     add_generated_page(site, "search", "search", "", {lang: strings[lang]["search_title"] for lang in site.config.language_keys},
                        order=10**6, in_tree=False)

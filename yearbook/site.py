@@ -15,6 +15,7 @@ from .config import Config
 from .data import People, Registry
 from .files import is_dot
 from .diagnostics import Diagnostics, Location, relpath, suggest
+from .messages import Text, t
 from .markdown import MarkdownResult
 from .pages import EXAMPLE_TEXT, PER_LANGUAGE_KEYS, Entry, Node, Page, front_matter_schema
 from .schema import validate
@@ -91,8 +92,7 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
             expected = other.file.replace(f".{other.lang}.md", f".{default}.md")
             if (config.root / expected).exists():
                 continue  # the source exists but did not load: its own error says why
-            diags.error(Location(other.file), f"translation without a source: there is no {expected}",
-                        f"add {expected} (the {default} text), or rename this file if it is the source")
+            diags.error(Location(other.file), "content.translation-without-source", expected=expected, default=default)
             continue
         meta = _validated_front_matter(origin, diags)
         if meta is None:
@@ -129,14 +129,13 @@ def _validated_front_matter(source: Source, diags: Diagnostics, expected_type: s
     data = source.front.data
     page_type = data.get("type")
     if expected_type and page_type not in (None, expected_type):
-        diags.error(source.front.where("type"), f"type '{page_type}' differs from the source's type '{expected_type}'",
-                    f"a translation has the same type: write 'type: {expected_type}'")
+        diags.error(source.front.where("type"), "content.type-differs-from-source", type=page_type, expected=expected_type)
         return None
     if source_meta is not None:
         for key, value in data.items():
             if key not in PER_LANGUAGE_KEYS and key != "type" and key in source_meta and value != source_meta[key]:
-                diags.warning(source.front.where(key, key=True), f"'{key}' differs from the source page; the source's value is used",
-                              f"remove '{key}' here: only {', '.join(sorted(PER_LANGUAGE_KEYS))} are per language")
+                diags.warning(source.front.where(key, key=True), "content.key-differs-from-source", key=key,
+                              keys=sorted(PER_LANGUAGE_KEYS))
         inherited = {k: v for k, v in source_meta.items() if k not in PER_LANGUAGE_KEYS and v is not None}
         data = inherited | {k: v for k, v in data.items() if k in PER_LANGUAGE_KEYS}
     schema = front_matter_schema(expected_type or str(page_type))
@@ -162,8 +161,8 @@ def _link_tree(site: Site, diags: Diagnostics, invalid: set) -> None:
         if parent not in site.nodes:
             source = next(iter(node.sources.values()))
             folder = relpath(site.config.content_dir / parent, site.config.root) if parent else relpath(site.config.content_dir, site.config.root)
-            diags.error(Location(source.file), f"the folder {folder} has no index page",
-                        f"add {folder}/index.{site.config.default_language}.md with a type and a title")
+            diags.error(Location(source.file), "content.folder-without-index", folder=folder,
+                        lang=site.config.default_language)
             continue
         node.parent = parent
         site.nodes[parent].children.append(key)
@@ -171,8 +170,8 @@ def _link_tree(site: Site, diags: Diagnostics, invalid: set) -> None:
         node.children.sort(key=lambda k: (site.nodes[k].order, k))
     if "" not in site.nodes:
         if site.nodes and "" not in invalid:
-            diags.error(Location(relpath(site.config.content_dir, site.config.root)), "there is no home page",
-                        f"add {relpath(site.config.content_dir, site.config.root)}/index.{site.config.default_language}.md with 'type: home'")
+            diags.error(Location(relpath(site.config.content_dir, site.config.root)), "content.no-home-page",
+                        folder=relpath(site.config.content_dir, site.config.root), lang=site.config.default_language)
         return
 
     reading_order(site)
@@ -224,14 +223,14 @@ def add_generated_page(site: Site, key: str, page_type: str, parent: str | None,
     return node
 
 
-def generated_key_clash(site: Site, key: str, what: str, diags: Diagnostics) -> bool:
-    """True (and an error naming the content file) when a written page already uses `key`."""
+def generated_key_clash(site: Site, key: str, what: Text, diags: Diagnostics) -> bool:
+    """True (and an error naming the content file) when a written page already uses `key`;
+    `what` names the page the build makes there (t("content.generated-…"))."""
     node = site.nodes.get(key)
     if node is None:
         return False
     source = node.sources.get(site.config.default_language) or next(iter(node.sources.values()))
-    diags.error(Location(source.file), f"this page's address /{key}/ is the {what} the build makes",
-                "move the folder elsewhere: that address is reserved")
+    diags.error(Location(source.file), "content.address-reserved", key=key, what=what)
     return True
 
 
@@ -242,13 +241,11 @@ def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:
             node.volume = key
             if node.parent is not None and site.nodes[node.parent].type != "home":
                 diags.error(node.sources[site.config.default_language].front.where("type"),
-                            f"a volume inside '{node.parent}': volumes are folders directly under content/",
-                            f"move the folder to content/{key.rsplit('/', 1)[-1]}/, or give this page another type")
+                            "content.volume-not-top-level", parent=node.parent, name=key.rsplit('/', 1)[-1])
             meta = node.meta
             if meta["coverage_year"] > meta["edition_year"]:
                 diags.warning(node.sources[site.config.default_language].front.where("coverage_year"),
-                              f"coverage_year {meta['coverage_year']} is after edition_year {meta['edition_year']}",
-                              "the edition year is on the cover; the coverage year is the year described (usually the one before)")
+                              "content.coverage-after-edition", coverage=meta["coverage_year"], edition=meta["edition_year"])
         elif node.parent is not None:
             node.volume = site.nodes[node.parent].volume
     for name in site.config.volumes:
@@ -256,8 +253,8 @@ def _assign_volumes(site: Site, diags: Diagnostics, invalid: set) -> None:
             continue
         if name not in site.nodes or site.nodes[name].type != "volume":
             volumes = [n.key for n in site.nodes.values() if n.type == "volume"]
-            diags.error(Location(site.config.file), f"volumes lists '{name}', which is not a volume folder",
-                        suggest(name, volumes) or "remove it, or add content/NAME/index.zh.md with 'type: volume'")
+            diags.error(Location(site.config.file), "content.volumes-lists-non-volume", name=name,
+                        hint=suggest(name, volumes) or t("content.hint-add-volume"))
 
 
 def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
@@ -268,12 +265,12 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
         result: MarkdownResult = results[(page.source.file)]
         offset = page.source.body_line - 1
         if page.source.lang == lang:  # a fallback shows the source's text: its problems are reported once, there
-            for severity, line, col, message, hint in result.problems:
+            for severity, line, col, text in result.problems:
                 report = diags.error if severity == "error" else diags.warning
-                report(Location(page.source.file, line + offset, col), message, hint)
+                report(Location(page.source.file, line + offset, col), text.code, **dict(text.params))
         page.body_html = result.html
         entry_meta = page.node.meta.get("entries") or {}
-        page.entries = [Entry(i, t, line + offset, entry_meta.get(i, {})) for i, t, line in result.entries]
+        page.entries = [Entry(i, title, line + offset, entry_meta.get(i, {})) for i, title, line in result.entries]
         page.anchors = set(result.anchors) | {ident for _, ident, _ in result.directives}  # #t04, #p01 too
         for kind, ident, _ in result.directives:  # and every table row: #t04-r1 … (partials/table.html)
             table = site.tables.get((page.source.folder, ident)) if kind == "table" else None
@@ -295,12 +292,10 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
         if is_stale(page, origin.source.text_hash):
             recorded = (page.meta.get("translation") or {}).get("source_hash")
             if recorded:
-                diags.warning(page.source.front.where("translation", "source_hash"),
-                              f"the source changed since this was translated ({origin.source.file})",
-                              f'update the translation, then set translation: {{source_hash: "{origin.source.text_hash}"}}')
+                diags.warning(page.source.front.where("translation", "source_hash"), "content.source-changed",
+                              source=origin.source.file, hash=origin.source.text_hash)
             else:
-                diags.warning(Location(page.source.file, 1, 1), "this translation does not say which version of the source it translates",
-                              f'add translation: {{source_hash: "{origin.source.text_hash}"}} (the source as it is now)')
+                diags.warning(Location(page.source.file, 1, 1), "content.no-source-hash", hash=origin.source.text_hash)
 
 
 def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
@@ -321,8 +316,8 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
             registry.check_ref(node.meta["department"], front.where("department"), diags)
             first = summaries.setdefault((node.volume, node.meta["department"]), front.where("department"))
             if first != front.where("department"):
-                diags.error(front.where("department"), f"a second summary of '{node.meta['department']}' in this volume",
-                            "one year-end summary per department and volume: merge the two files", related=[first])
+                diags.error(front.where("department"), "content.second-summary", department=node.meta["department"],
+                            related=[first])
         if node.type == "tasks" and node.meta.get("issuer"):
             registry.check_ref(node.meta["issuer"], front.where("issuer"), diags)
         entry_ids = [e.id for e in page.entries]
@@ -330,14 +325,13 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
             where = Location(src.file, entry.line, 1)
             first = seen_ids.get((node.volume, entry.id))
             if first:
-                diags.error(where, f"duplicate entry id '{entry.id}'", "ids are unique in a volume: renumber one of them",
-                            related=[first])
+                diags.error(where, "content.duplicate-entry-id", id=entry.id, related=[first])
             else:
                 seen_ids[(node.volume, entry.id)] = where
         for entry_id, meta in (node.meta.get("entries") or {}).items():
             if entry_id not in entry_ids:
-                diags.error(front.where("entries", entry_id, key=True), f"metadata for unknown entry '{entry_id}'",
-                            suggest(entry_id, entry_ids) or "the id must match a '## … {#id}' heading of this page")
+                diags.error(front.where("entries", entry_id, key=True), "content.metadata-unknown-entry", id=entry_id,
+                            hint=suggest(entry_id, entry_ids) or t("content.hint-id-of-heading-here"))
             for index, dept in enumerate((meta or {}).get("departments") or []):
                 registry.check_ref(dept, front.where("entries", entry_id, "departments", index), diags)
         _check_authors(page, entry_ids, diags)
@@ -349,8 +343,7 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
                 site.people.check(name, front.where("authors", index, "names", position), diags, translations)
         if node.type == "section" and not page.entries and not results[src.file].directives \
                 and not strip_tags(page.body_html).strip():
-            diags.warning(Location(src.file, 1, 1), f"the section '{node.meta['title']}' is empty: no entries and no text",
-                          "add its entries (a line '{#id}', then '## title' and the text), or delete the file")
+            diags.warning(Location(src.file, 1, 1), "content.empty-section", title=node.meta["title"])
         _check_example_text(page, diags)
         _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
         _check_links(site, page, results[src.file], diags)
@@ -358,23 +351,21 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
 
 def _check_example_text(page: Page, diags: Diagnostics) -> None:
     """Warn while the example text of `build.py new` is still in a page (it would be published)."""
-    hint = "replace the example with the real text (and attribution) before publishing"
     for words in EXAMPLE_TEXT.values():
         for entry in page.entries:
             if entry.title in (words["entry_title"], words["part_title"]):
-                diags.warning(Location(page.source.file, entry.line, 1),
-                              f"the example entry '{entry.title}' written by 'build.py new' is still here", hint)
+                diags.warning(Location(page.source.file, entry.line, 1), "content.example-entry", title=entry.title)
         for index, run in enumerate(page.meta.get("authors") or []):
             if words["author"] in (run.get("names") or []):
-                diags.warning(page.source.front.where("authors", index, "names"),
-                              f"the example attribution '{words['author']}' written by 'build.py new' is still here", hint)
+                diags.warning(page.source.front.where("authors", index, "names"), "content.example-attribution",
+                              name=words["author"])
         paragraphs = {strip_tags(p).strip() for p in re.findall(r"<p>(.*?)</p>", page.body_html, re.S)}
         for example in (words["entry_text"], words["text"]):
             if example in paragraphs:
                 lines = page.source.body.split("\n")
                 at = next((i for i, line in enumerate(lines) if line.strip() == example), 0)
-                diags.warning(Location(page.source.file, page.source.body_line + at, 1),
-                              f"the example text '{example}' written by 'build.py new' is still here", hint)
+                diags.warning(Location(page.source.file, page.source.body_line + at, 1), "content.example-text",
+                              text=example)
 
 
 def _check_authors(page: Page, entry_ids: list, diags: Diagnostics) -> None:
@@ -387,23 +378,20 @@ def _check_authors(page: Page, entry_ids: list, diags: Diagnostics) -> None:
         for field_name, value in (("from", start), ("to", end)):
             if value not in entry_ids:
                 diags.error(front.where("authors", index, field_name if run.get(field_name) else "from"),
-                            f"attribution names unknown entry '{value}'",
-                            suggest(value, entry_ids) or "use the id of an entry heading on this page")
+                            "content.attribution-unknown-entry", id=value,
+                            hint=suggest(value, entry_ids) or t("content.hint-entry-heading-here"))
         if start in entry_ids and end in entry_ids:
             first, last = entry_ids.index(start), entry_ids.index(end)
             if last < first:
-                diags.error(front.where("authors", index, "to"), f"attribution runs backwards: '{end}' comes before '{start}'",
-                            "'from' is the first entry of the run, 'to' the last")
+                diags.error(front.where("authors", index, "to"), "content.attribution-backwards", start=start, end=end)
             overlap = covered.intersection(entry_ids[first:last + 1])
             if overlap:
-                diags.error(front.where("authors", index), f"entry '{sorted(overlap)[0]}' is in two attributions",
-                            "each entry belongs to one attribution run")
+                diags.error(front.where("authors", index), "content.entry-in-two-attributions", id=sorted(overlap)[0])
             covered.update(entry_ids[first:last + 1])
     if page.node.type == "section" and page.meta.get("authors") is not None:
         for entry in page.entries:
             if entry.id not in covered:
-                diags.warning(Location(page.source.file, entry.line, 1), f"entry '{entry.id}' has no attribution",
-                              "add it to a run under 'authors' in the front matter")
+                diags.warning(Location(page.source.file, entry.line, 1), "content.entry-without-attribution", id=entry.id)
                 break
 
 
@@ -416,42 +404,36 @@ def _check_directives(site: Site, page: Page, result: MarkdownResult, entry_ids:
         where = Location(page.source.file, line + offset, 1)
         if kind == "figure":
             if ident not in figures:
-                diags.error(where, f"unknown figure '{ident}'",
-                            suggest(ident, figures) or "declare it under 'figures' in the front matter")
+                diags.error(where, "content.unknown-figure", id=ident,
+                            hint=suggest(ident, figures) or t("content.hint-declare-figure"))
             placed.add(ident)
         elif kind == "table":
             table = site.tables.get((page.source.folder, ident))
             if table is None:
-                diags.error(where, f"unknown table '{ident}'",
-                            f"add {ident}.table.yaml and {ident}.{site.config.default_language}.tsv beside this file")
+                diags.error(where, "content.unknown-table", id=ident, lang=site.config.default_language)
                 continue
             first = numbers.get((page.node.volume, table.number))
             if first and first.path != table.file:
-                diags.error(Location(table.file), f"table number {table.number} is used twice in this volume",
-                            "table numbers run through the volume: renumber one", related=[first])
+                diags.error(Location(table.file), "content.table-number-twice", number=table.number, related=[first])
             numbers.setdefault((page.node.volume, table.number), Location(table.file))
     for index, figure in enumerate(page.meta.get("figures") or []):
         if not figure:
             continue
         if figure["id"] not in placed:
-            diags.warning(front.where("figures", index, "id"), f"figure '{figure['id']}' is declared but not placed",
-                          f"add a line '::: figure {figure['id']}' where it belongs in the text")
+            diags.warning(front.where("figures", index, "id"), "content.figure-not-placed", id=figure["id"])
         credit = figure.get("credit") or {}
         if credit.get("department"):
             site.registry.check_ref(credit["department"], front.where("figures", index, "credit", "department"), diags)
         if figure.get("topic") and figure["topic"] not in entry_ids:
-            diags.error(front.where("figures", index, "topic"), f"figure topic names unknown entry '{figure['topic']}'",
-                        suggest(figure["topic"], entry_ids) or "use the id of an entry on this page")
+            diags.error(front.where("figures", index, "topic"), "content.figure-topic-unknown", topic=figure["topic"],
+                        hint=suggest(figure["topic"], entry_ids) or t("content.hint-entry-here"))
         image = figure.get("image")
         if image and not (page.source.folder / image).is_file():
-            diags.error(front.where("figures", index, "image"), f"image file '{image}' does not exist",
-                        "put the file beside this page, or remove 'image' to show the caption alone")
+            diags.error(front.where("figures", index, "image"), "content.image-missing", image=image)
         elif image and is_dot(Path(image)):
-            diags.error(front.where("figures", index, "image"), f"image file '{image}' is hidden (its name starts with '.')",
-                        "rename the photo without the leading '.'; hidden files are never published")
+            diags.error(front.where("figures", index, "image"), "content.image-hidden", image=image)
         elif image and site.config.content_dir.resolve() not in (page.source.folder / image).resolve().parents:
-            diags.error(front.where("figures", index, "image"), f"image file '{image}' is outside the content folder",
-                        "put the photo beside this page (or in a folder under content/) and name it from there")
+            diags.error(front.where("figures", index, "image"), "content.image-outside-content", image=image)
 
 
 def _check_links(site: Site, page: Page, result: MarkdownResult, diags: Diagnostics) -> None:
@@ -460,21 +442,21 @@ def _check_links(site: Site, page: Page, result: MarkdownResult, diags: Diagnost
         where = Location(page.source.file, line + offset, 1)
         target_page = page if target is None else site.pages.get((target, page.lang))
         if target_page is None:
-            diags.error(where, f"link to a page that does not exist: '{target}'",
-                        suggest(target, [k for k in site.nodes]) or "check the relative path to the .md file")
+            diags.error(where, "content.link-missing-page", target=target,
+                        hint=suggest(target, [k for k in site.nodes]) or t("content.hint-check-link-path"))
             continue
         if fragment and fragment not in target_page.anchors and target is not None:
-            diags.error(where, f"link to a missing anchor '#{fragment}' in {target_page.source.file}",
-                        suggest(fragment, target_page.anchors) or "use the id of a heading on that page")
+            diags.error(where, "content.link-missing-anchor-in", fragment=fragment, file=target_page.source.file,
+                        hint=suggest(fragment, target_page.anchors) or t("content.hint-heading-there"))
         elif fragment and target is None and fragment not in page.anchors:
-            diags.error(where, f"link to a missing anchor '#{fragment}'",
-                        suggest(fragment, page.anchors) or "use the id of a heading on this page")
+            diags.error(where, "content.link-missing-anchor", fragment=fragment,
+                        hint=suggest(fragment, page.anchors) or t("content.hint-heading-here"))
 
 
 def _check_translation_entries(page: Page, source_ids: list, diags: Diagnostics) -> None:
     for entry in page.entries:
         if entry.id not in source_ids:
-            diags.error(Location(page.source.file, entry.line, 1), f"entry '{entry.id}' is not in the source page",
-                        suggest(entry.id, source_ids) or "a translation uses the entry ids of its source")
+            diags.error(Location(page.source.file, entry.line, 1), "content.entry-not-in-source", id=entry.id,
+                        hint=suggest(entry.id, source_ids) or t("content.hint-source-entry-ids"))
 
 

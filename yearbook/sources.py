@@ -9,6 +9,7 @@ from pathlib import Path
 from .config import Config
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .files import decode, walk
+from .messages import t
 from .yamldoc import YamlDoc, parse_yaml
 
 _NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
@@ -52,8 +53,7 @@ def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
     sources = []
     content = config.content_dir
     if not content.is_dir():
-        diags.error(Location(config.file), f"content folder '{relpath(content, config.root)}' does not exist",
-                    "create it, or set content_dir in config.yaml")
+        diags.error(Location(config.file), "content.content-folder-missing", folder=relpath(content, config.root))
         return sources
     for path in walk(content, "*.md", config.root, diags):
         rel = path.relative_to(content)
@@ -62,13 +62,12 @@ def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
         file = relpath(path, config.root)
         match = _NAME.match(path.name)
         if not match:
-            diags.error(Location(file), "a page file must be named NAME.LANG.md",
-                        f"rename it, e.g. to {path.stem}.{config.default_language}.md")
+            diags.error(Location(file), "content.page-file-name", name=f"{path.stem}.{config.default_language}.md")
             continue
         lang = match["lang"]
         if lang not in config.language_keys:
-            diags.error(Location(file), f"unknown language '{lang}' in the file name",
-                        suggest(lang, config.language_keys) or f"use one of: {', '.join(config.language_keys)}")
+            diags.error(Location(file), "content.unknown-file-language", lang=lang,
+                        hint=suggest(lang, config.language_keys) or t("hint.use-one-of", choices=config.language_keys))
             continue
         raw = path.read_bytes()
         text = decode(raw, file, diags)
@@ -82,8 +81,7 @@ def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
         if front is None:
             continue
         if not isinstance(front.data, dict):
-            diags.error(Location(file, 2, 1), "front matter must be 'key: value' lines",
-                        "start with 'type: section' and 'title: …'")
+            diags.error(Location(file, 2, 1), "content.front-matter-not-mapping")
             continue
         sources.append(Source(file, path, page_key(rel, match["stem"]), lang, front, body, body_line,
                               hashlib.sha1(raw).hexdigest()[:12]))
@@ -95,14 +93,12 @@ def split_front_matter(text: str, file: str, diags: Diagnostics):
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     if lines[0].rstrip() != _FENCE:
-        diags.error(Location(file, 1, 1), "missing front matter",
-                    "start the file with a line '---', then 'type: …' and 'title: …', then a line '---'")
+        diags.error(Location(file, 1, 1), "content.missing-front-matter")
         return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (_FENCE, "..."):
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1:])
             return front, body, index + 2
-    diags.error(Location(file, 1, 1), "front matter is not closed",
-                "did you forget the closing '---'? Add a line with only '---' after the last front-matter line")
+    diags.error(Location(file, 1, 1), "content.front-matter-not-closed")
     return None

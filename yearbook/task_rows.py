@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .data import read_rows, row_ids
 from .diagnostics import Diagnostics, Location, relpath, suggest
+from .messages import t
 
 ROLE_COLUMNS = ("lead", "responsible")   # columns holding ;-separated registry ids
 PRINTED = "_as_printed"                  # lead_as_printed: the units as printed
@@ -39,8 +40,7 @@ def _load_rows(site, node, diags: Diagnostics) -> None:
         path = source.folder / f"{stem}.{lang}.tsv"
         if not path.exists():
             if lang == default:
-                diags.error(source.front.where("rows"), f"rows file {stem}.{lang}.tsv does not exist",
-                            "add the TSV beside this page; its first row names the columns")
+                diags.error(source.front.where("rows"), "input.rows-file-missing", file=f"{stem}.{lang}.tsv")
             continue
         file = relpath(path, site.config.root)
         rows = read_rows(path, keys, site.config.root, diags)
@@ -50,8 +50,9 @@ def _load_rows(site, node, diags: Diagnostics) -> None:
         columns = [c["key"] for c in node.meta["columns"] if c]
         for column in columns:
             if rows and column not in rows[0]:
-                diags.error(source.front.where("columns"), f"column '{column}' is not in {stem}.{lang}.tsv",
-                            suggest(column, [k for k in rows[0] if k != "_line"]) or "add the column to the TSV")
+                diags.error(source.front.where("columns"), "input.column-not-in-rows", column=column,
+                            file=f"{stem}.{lang}.tsv", hint=suggest(column, [k for k in rows[0] if k != "_line"])
+                            or t("input.hint-add-column"))
         for row in rows:
             for column in ("lead", "responsible"):
                 for dept in filter(None, (row.get(column) or "").split(";")):
@@ -84,13 +85,11 @@ def complete_task_rows(site, diags: Diagnostics) -> None:
             numbers = [row.get("no") for row in source_rows]
             for row in rows:
                 if row.get("no") not in numbers:
-                    diags.error(Location(file, row["_line"], 1), f"row '{row.get('no')}' is not in the source table",
-                                "a translation has the rows of its source, with the same numbers")
+                    diags.error(Location(file, row["_line"], 1), "input.row-not-in-source", no=row.get("no"))
             for source_row in source_rows:
                 row = by_no.get(source_row.get("no"))
                 if row is None:
-                    diags.error(Location(file), f"row {source_row.get('no')} of the source table is not translated",
-                                f"add a line for row {source_row.get('no')}")
+                    diags.error(Location(file), "input.row-not-translated", no=source_row.get("no"))
                     continue
                 _derive(site, lang, source_row, row, Location(file, row["_line"], 1), diags)
 
@@ -111,7 +110,7 @@ def _derive(site, lang: str, source_row: dict, row: dict, where: Location, diags
         for collective in split_names(source_row.get(role + COLLECTIVE)):
             written = (site.glossary.get(collective) or {}).get(lang)
             if written is None:
-                diags.warning(where, f"the collective unit '{collective}' has no {lang} form",
-                              f"add - {{zh: {collective}, {lang}: …}} to content/_data/glossary.yaml")
+                diags.warning(where, "input.collective-unit-missing", unit=collective, language=lang,
+                              file="content/_data/glossary.yaml")
             parts.append(written or collective)
         row[column] = ", ".join(parts)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, Location, relpath
 from .markup import CJK, mark_foreign, split_entries, strip_tags
+from .messages import Text, t
 from .pages import Entry, Page
 
 
@@ -71,8 +72,8 @@ class Coverage:
     entries_done: int = 0
     chars: int = 0
     chars_done: int = 0
-    missing: list = field(default_factory=list)   # (file, what)
-    stale: list = field(default_factory=list)     # (file, recorded hash, current hash)
+    missing: list = field(default_factory=list)   # (file, what: Text)
+    stale: list = field(default_factory=list)     # (file, recorded hash or "", current hash)
 
     def add(self, other: "Coverage") -> None:
         self.entries += other.entries
@@ -99,12 +100,13 @@ def page_coverage(page: Page, origin: Page, origin_source) -> Coverage:
     elif page.text_status == PARTIAL:
         coverage.entries_done = len(done_ids)
         coverage.chars_done = total - sum(size for ident, size in sizes.items() if ident not in done_ids)
-        coverage.missing.append((file, "entries " + ", ".join(e.id for e in origin.entries if e.id not in done_ids)))
+        coverage.missing.append((file, t("content.coverage-missing-entries",
+                                         ids=[e.id for e in origin.entries if e.id not in done_ids])))
     else:
         coverage.chars_done = len(CJK.findall(origin.title)) if page.translated else 0
-        coverage.missing.append((file, "title only" if page.translated else "no file"))
+        coverage.missing.append((file, t("content.coverage-title-only" if page.translated else "content.coverage-no-file")))
     if is_stale(page, origin_source.text_hash):
-        recorded = (page.meta.get("translation") or {}).get("source_hash") or "none"
+        recorded = (page.meta.get("translation") or {}).get("source_hash") or ""
         coverage.stale.append((file, recorded, origin_source.text_hash))
     return coverage
 
@@ -132,7 +134,7 @@ def rows_coverage(site, key: str, lang: str) -> Coverage:
         node = site.nodes[key]
         file = relpath(node.sources[default].folder / f"{node.meta['rows']}.{lang}.tsv", site.config.root)
         rows = list(dict.fromkeys(untranslated))
-        coverage.missing.append((file, f"{len(rows)} row(s) untranslated, from row {rows[0]}"))
+        coverage.missing.append((file, t("content.coverage-rows-untranslated", count=len(rows), first=rows[0])))
     return coverage
 
 
@@ -150,7 +152,7 @@ class Unit:
     translations (glossary, numbers) compare these."""
 
     where: object      # Location in the translation's file
-    label: str         # "entry 'fire-02'", "paragraph 3", "row 17 (content)" …
+    label: Text        # "entry 'fire-02'", "paragraph 3", "row 17 (content)" … (content.unit-*)
     source: str        # plain text
     text: str
 
@@ -181,24 +183,25 @@ def translated_units(site, lang: str) -> list:
         if not page.translated:
             continue
         front = page.source.front
-        units.append(Unit(front.where("title"), "the title", origin.title, page.title))
+        units.append(Unit(front.where("title"), t("content.unit-title"), origin.title, page.title))
         if page.text_status in (TRANSLATED, PARTIAL):
             own = split_entries(page.body_html)[1]
             source_chunks = split_entries(origin.body_html)[1]
             if source_chunks:
                 for entry in page.entries:
                     if entry.lang is None and entry.id in source_chunks and entry.id in own:
-                        units.append(Unit(Location(page.source.file, entry.line, 1), f"entry '{entry.id}'",
+                        units.append(Unit(Location(page.source.file, entry.line, 1), t("content.unit-entry", id=entry.id),
                                           strip_tags(source_chunks[entry.id]), strip_tags(own[entry.id])))
             else:
                 mine = paragraphs(page.source.body, page.source.body_line)
                 theirs = paragraphs(origin.source.body, origin.source.body_line)
                 if len(mine) == len(theirs):
                     for number, ((line, text), (_, source)) in enumerate(zip(mine, theirs), start=1):
-                        units.append(Unit(Location(page.source.file, line, 1), f"paragraph {number}", source, text))
+                        units.append(Unit(Location(page.source.file, line, 1), t("content.unit-paragraph", number=number),
+                                          source, text))
                 else:
-                    units.append(Unit(Location(page.source.file, page.source.body_line, 1), "the text",
-                                      " ".join(t for _, t in theirs), " ".join(t for _, t in mine)))
+                    units.append(Unit(Location(page.source.file, page.source.body_line, 1), t("content.unit-text"),
+                                      " ".join(text for _, text in theirs), " ".join(text for _, text in mine)))
         source_rows = {row.get("no"): row for row in site.task_rows.get((key, default)) or []}
         for row in site.task_rows.get((key, lang)) or []:
             source_row = source_rows.get(row.get("no"))
@@ -206,7 +209,7 @@ def translated_units(site, lang: str) -> list:
                 continue
             file = relpath(page.source.folder / f"{page.node.meta['rows']}.{lang}.tsv", config.root)
             for column in row.get("_written", []):
-                units.append(Unit(Location(file, row["_line"], 1), f"row {row.get('no')} ({column})",
+                units.append(Unit(Location(file, row["_line"], 1), t("content.unit-task-cell", no=row.get("no"), column=column),
                                   source_row.get(column, ""), row.get(column, "")))
     for (folder, ident), table in sorted(site.tables.items(), key=lambda item: (str(item[0][0]), item[0][1])):
         rows, source_rows = table.rows.get(lang), table.rows.get(default)
@@ -215,7 +218,7 @@ def translated_units(site, lang: str) -> list:
         file = relpath(folder / f"{ident}.{lang}.tsv", config.root)
         for number, (row, source_row) in enumerate(zip(rows, source_rows), start=1):
             cells = [k for k in row if k != "_line"]
-            units.append(Unit(Location(file, row["_line"], 1), f"table {ident} row {number}",
+            units.append(Unit(Location(file, row["_line"], 1), t("content.unit-table-row", id=ident, number=number),
                               " ".join(source_row.get(k, "") for k in cells), " ".join(row.get(k, "") for k in cells)))
     return units
 
@@ -231,8 +234,7 @@ def check_notes(site, lang: str, diags) -> None:
         mine = page.source.front.data.get("notes") or []
         if len(theirs) != len(mine):
             where = page.source.front.where("notes") if mine else Location(page.source.file, 1, 1)
-            diags.warning(where, f"{len(mine)} editorial note(s) here, {len(theirs)} in the source ({origin.source.file})",
-                          "translate each note of the source, in the same order, under notes:")
+            diags.warning(where, "content.notes-count", here=len(mine), there=len(theirs), source=origin.source.file)
 
 
 def pad(text: str, width: int) -> str:
@@ -259,10 +261,11 @@ def coverage_report(site, lang: str) -> str:
             result.add(per_page[key])
         return result
 
-    def line(indent: int, label: str, cov: Coverage) -> str:
-        entries = f"{cov.entries_done}/{cov.entries} entries" if cov.entries else ""
-        label = pad("  " * indent + label, 52)
-        return f"{label} {cov.percent():>5}  {cov.chars_done:>6}/{cov.chars:<6} chars  {entries}".rstrip()
+    def line(indent: int, label, cov: Coverage) -> str:
+        entries = t("content.coverage-entries", done=cov.entries_done, total=cov.entries) if cov.entries else ""
+        label = pad("  " * indent + str(label), 52)
+        return t("content.coverage-line", label=label, percent=cov.percent(), done=cov.chars_done, total=cov.chars,
+                 entries=entries).render().rstrip()
 
     def subtree(key) -> list:
         keys, stack = [], [key]
@@ -274,8 +277,8 @@ def coverage_report(site, lang: str) -> str:
         return keys
 
     name = config.language(lang).name
-    out = [f"Translation coverage of {name} ({lang}): Chinese characters of the source translated, and entries", ""]
-    out.append(line(0, "whole site", total(site.authored())))
+    out = [str(t("content.coverage-title", name=name, lang=lang)), ""]
+    out.append(line(0, t("content.coverage-whole-site"), total(site.authored())))
     for volume in site.volumes():
         out.append(line(1, f"{volume.key} {volume.meta['title']}", total(subtree(volume.key))))
         for child in site.children(volume):
@@ -290,7 +293,7 @@ def coverage_report(site, lang: str) -> str:
                 cov = entry_coverage(site.pages[(key, lang)], site.pages[(key, default)], entry_id)
                 by_dept.setdefault(dept, Coverage()).add(cov)
     if by_dept:
-        out += ["", "by department:"]
+        out += ["", str(t("content.coverage-by-department"))]
         for dept in sorted(by_dept, key=lambda d: (site.registry.get(d).order if site.registry.get(d) else 999, d)):
             record = site.registry.get(dept)
             label = f"{dept} {record.name.get(default, '') if record else ''}"
@@ -298,10 +301,15 @@ def coverage_report(site, lang: str) -> str:
     everything = total(site.authored())
     notes = Diagnostics()   # editorial notes are per language: listed here until every one is translated
     check_notes(site, lang, notes)
-    out += ["", f"editorial notes not translated ({len(notes.warnings)}):"] + [f"  {d.where}: {d.message}" for d in notes.warnings]
-    out += ["", f"missing ({len(everything.missing)}):"] + [f"  {file}: {what}" for file, what in sorted(everything.missing)]
-    out += ["", f"stale ({len(everything.stale)}):"] + [
-        f"  {file}: translated from {old}, the source is now {new}" for file, old, new in sorted(everything.stale)]
+    out += ["", str(t("content.coverage-notes", count=len(notes.warnings)))] + [
+        "  " + str(t("content.coverage-item", file=str(d.where), what=d.message)) for d in notes.warnings]
+    out += ["", str(t("content.coverage-missing", count=len(everything.missing)))] + [
+        "  " + str(t("content.coverage-item", file=file, what=what))
+        for file, what in sorted(everything.missing, key=lambda item: (item[0], str(item[1])))]
+    out += ["", str(t("content.coverage-stale", count=len(everything.stale)))] + [
+        "  " + str(t("content.coverage-stale-item", file=file, old=old, new=new) if old
+                   else t("content.coverage-stale-unrecorded", file=file, new=new))
+        for file, old, new in sorted(everything.stale)]
     return "\n".join(out) + "\n"
 
 
@@ -320,5 +328,6 @@ def coverage_summary(site) -> str:
         # a task table's rows file belongs to its page (index.LANG.md in the same folder)
         pages = {file.rsplit("/", 1)[0] if file.endswith(".tsv") else file.removesuffix(f"/index.{lang}.md")
                  for file, _ in cov.missing}
-        parts.append(f"{lang} {cov.percent()} translated ({len(pages)} pages incomplete, {len(cov.stale)} stale)")
-    return "; ".join(parts)
+        parts.append(str(t("content.coverage-summary", lang=lang, percent=cov.percent(), incomplete=len(pages),
+                           stale=len(cov.stale))))
+    return str(t("content.coverage-summary-separator")).join(parts)

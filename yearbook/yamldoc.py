@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .diagnostics import Diagnostics, Location
+from .messages import Text, t
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: ~6x faster
 
@@ -62,24 +63,23 @@ class YamlDoc:
         return Location(self.file, *self.value_marks.get((), (1, 1)))
 
 
+# What the parser says (its words, in English) → the hint for it.
 _YAML_HINTS = {
-    "mapping values are not allowed": "a value contains ': ' — put the whole value in quotes",
-    "found character '\\t'": "YAML does not allow tabs for indentation — use spaces",
-    "could not find expected ':'": "each line needs 'key: value' — check the line above for a missing ':' or an unclosed quote",
-    "found undefined alias": "'*' starts a YAML alias — put the value in quotes",
-    "expected <block end>": "check the indentation of this line against the lines above",
-    "found unexpected end of stream": "a quote or bracket is not closed",
-    "quoted value starts here": "close the quote (\" or ') at the end of the value",
-    "bracketed value starts here": "close the bracket (] or }) at the end of the value",
-    "did not find expected key": "check the indentation, or quote a value that starts with a special character",
+    "mapping values are not allowed": "input.yaml-hint-colon-in-value",
+    "found character '\\t'": "input.yaml-hint-tab",
+    "could not find expected ':'": "input.yaml-hint-missing-colon",
+    "found undefined alias": "input.yaml-hint-alias",
+    "expected <block end>": "input.yaml-hint-indentation",
+    "found unexpected end of stream": "input.yaml-hint-not-closed",
+    "did not find expected key": "input.yaml-hint-indentation-or-quote",
 }
 
 
-def _hint_for(problem: str) -> str:
+def _hint_for(problem: str) -> Text:
     for needle, hint in _YAML_HINTS.items():
         if needle in problem:
-            return hint
-    return "fix the YAML syntax at this position"
+            return t(hint)
+    return t("input.yaml-hint-fix-here")
 
 
 _OPEN_QUOTE = re.compile(r"""^\s*(?:-\s+)?[^\s"'#][^:#]*:\s+(["'])""")
@@ -113,23 +113,24 @@ def parse_yaml(text: str, file: str, diags: Diagnostics, first_line: int = 1) ->
         mark = exc.context_mark if at_end else (exc.problem_mark or exc.context_mark)
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem or exc.context or t("input.yaml-unreadable")   # the parser's words (English)
         hint = _hint_for(str(problem))
         if at_end:
-            what = "quoted value" if "quoted" in str(exc.context) else "bracketed value"
-            problem = f"a {what} starts here and never ends"
-            hint = _hint_for(problem)
+            quoted = "quoted" in str(exc.context)
+            problem = t("input.yaml-quote-never-ends" if quoted else "input.yaml-bracket-never-ends")
+            hint = t("input.yaml-hint-close-quote" if quoted else "input.yaml-hint-close-bracket")
         elif mark is not None and text[mark.index:mark.index + 1] == "\t":
-            problem, hint = "a tab in the indentation", _YAML_HINTS["found character '\\t'"]
+            problem, hint = t("input.yaml-tab-in-indentation"), t("input.yaml-hint-tab")
         unclosed = _unclosed_quote(text, mark.line if mark else 0)
         if unclosed is not None and not at_end:
             # A quote left open runs on to the next quote, and YAML complains there: point at the opening.
             line, col = first_line + unclosed[0], unclosed[1]
-            problem, hint = "a quoted value starts here and is not closed on this line", _hint_for("quoted value starts here")
-        diags.error(Location(file, line, col), f"invalid YAML: {problem}", hint)
+            problem, hint = t("input.yaml-quote-not-closed-on-line"), t("input.yaml-hint-close-quote")
+        diags.error(Location(file, line, col), "input.invalid-yaml" if isinstance(problem, Text) else "input.invalid-yaml-parser",
+                    problem=problem, hint=hint)
         return None
     except yaml.YAMLError as exc:  # errors without a mark (rare)
-        diags.error(Location(file, first_line, 1), f"invalid YAML: {exc}", "fix the YAML syntax")
+        diags.error(Location(file, first_line, 1), "input.invalid-yaml-parser", problem=str(exc), hint=t("input.yaml-hint-fix"))
         return None
     finally:
         loader.dispose()
@@ -148,8 +149,7 @@ def _record_marks(node, path, doc: YamlDoc, offset: int, diags: Diagnostics, see
     """Positions of every value and key; refuse aliases and duplicate keys on the way."""
     if id(node) in seen:   # the same node twice: an alias (*name) of an anchor (&name)
         line, col = _first_alias(doc, offset)
-        diags.error(Location(doc.file, line, col), "YAML aliases (*name) are not allowed",
-                    "write the value out in full; an alias can repeat a value millions of times")
+        diags.error(Location(doc.file, line, col), "input.yaml-alias")
         raise _Stop
     seen.add(id(node))
     doc.value_marks[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
@@ -161,8 +161,7 @@ def _record_marks(node, path, doc: YamlDoc, offset: int, diags: Diagnostics, see
             key = key_node.value
             mark = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             if key in keys:
-                diags.error(Location(doc.file, *mark), f"duplicate key '{key}' (first on line {keys[key]})",
-                            "keep one of them: YAML would silently use only the last")
+                diags.error(Location(doc.file, *mark), "input.yaml-duplicate-key", key=key, first_line=keys[key])
                 continue
             keys[key] = mark[0]
             doc.key_marks[path + (key,)] = mark

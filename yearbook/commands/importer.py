@@ -36,6 +36,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..messages import Text, t
+
 LANG = "zh"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -57,12 +59,25 @@ MARKDOWN_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[#>+*=_`~:{|-]))")
 
 # ---------------------------------------------------------------- public data
 
+class DraftError(ValueError):
+    """A draft the importer cannot read, or names it cannot use; `text` says why (catalogue code)."""
+
+    def __init__(self, text: Text):
+        super().__init__(text.render())
+        self.text = text
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something the importer did or noticed, at an input line."""
 
     line: int
-    message: str
+    text: Text
+
+    @property
+    def message(self) -> str:
+        """The notice in the editors' language."""
+        return self.text.render()
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,12 @@ class Unclassified:
 
     lines: tuple[int, ...]
     text: str          # the first 30 characters
-    reason: str
+    why: Text
+
+    @property
+    def reason(self) -> str:
+        """Why it was not placed, in the editors' language."""
+        return self.why.render()
 
 
 @dataclass
@@ -85,7 +105,7 @@ class Report:
         """The report as text lines: notices, then what needs moving by hand."""
         lines = [f"L{n.line}: {n.message}" for n in self.notices]
         if self.unclassified:
-            lines.append(f"unclassified ({len(self.unclassified)}): not imported, move by hand")
+            lines.append(t("import.unclassified-heading", count=len(self.unclassified)).render())
             for item in self.unclassified:
                 lines.append(f"  {_line_range(item.lines)}: {item.text} — {item.reason}")
         return "\n".join(lines)
@@ -103,10 +123,7 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line: what was imported."""
-        c = self.counts
-        return (f"{c['sections']} sections, {c['entries']} entries, {c['attributions']} attributions, "
-                f"{c['figures']} figures, {c['tables']} tables ({c['table_rows']} rows); "
-                f"{len(self.report.notices)} notices, {c['unclassified']} unclassified")
+        return t("import.summary", **self.counts, notices=len(self.report.notices)).render()
 
 
 # ---------------------------------------------------------------- reading
@@ -115,15 +132,15 @@ def read_draft(path) -> tuple[str, str | None]:
     """The draft's text and a notice when it was not UTF-8 (GB18030 is detected and converted)."""
     raw = Path(path).read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), f"{path}: UTF-16 text, converted to UTF-8"
+        return raw.decode("utf-16"), t("import.read-utf16", path=path).render()
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as utf8_error:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ValueError(f"{path}: neither UTF-8 nor GB18030 (first bad byte at offset {utf8_error.start})") from None
-    return text, f"{path}: not UTF-8; read as GB18030 and converted to UTF-8"
+            raise DraftError(t("import.not-utf8-or-gb18030", path=path, offset=utf8_error.start)) from None
+    return text, t("import.read-gb18030", path=path).render()
 
 
 # ---------------------------------------------------------------- line shapes
@@ -257,7 +274,7 @@ def classify(lines: list[Line]) -> list[Item]:
         elif kind == "bare":
             items.append(Item("heading", (line.no,), line.text))
         elif kind in ("tab", "credit", "label"):
-            items.append(Item("stray", (line.no,), line.text, {"reason": _stray_reason(kind)}))
+            items.append(Item("stray", (line.no,), line.text, {"why": _stray_reason(kind)}))
         else:
             items.append(Item("text", (line.no,), line.text))
     return items
@@ -275,11 +292,11 @@ def _looks_like_title(text: str) -> bool:
     return len(text) <= 40 and not re.search(r"[。，,；;！？!?]", text)
 
 
-def _stray_reason(kind: str) -> str:
+def _stray_reason(kind: str) -> Text:
     """Why a structural line was left over in pass 1."""
-    return {"tab": "TAB-separated line outside a table",
-            "credit": "photo credit with no caption above it",
-            "label": "table label with no TAB-separated header after it"}[kind]
+    return t({"tab": "import.stray-tab-line",
+              "credit": "import.stray-credit",
+              "label": "import.stray-table-label"}[kind])
 
 
 def _claim_groups(lines: list[Line], shapes: list[str]) -> tuple[dict, set]:
@@ -417,7 +434,7 @@ class _Builder:
         self.last_entry: Entry | None = None   # the entry the next figure or table is placed after
         self.paragraph: Paragraph | None = None
         self.outside: Paragraph | None = None  # text outside an entry, reported when it ends
-        self.outside_reason = ""
+        self.outside_reason: Text | None = None
         self.notices: list = []
         self.unclassified: list = []
         self.placed: dict = {}
@@ -436,9 +453,9 @@ class _Builder:
         paragraph = self.paragraph or self.outside
         return paragraph if paragraph is not None and not ends_sentence(paragraph.text) else None
 
-    def notice(self, line: int, message: str) -> None:
+    def notice(self, line: int, text: Text) -> None:
         """Add a notice to the report."""
-        self.notices.append(Notice(line, message))
+        self.notices.append(Notice(line, text))
 
     def place(self, lines, destination: str) -> None:
         """Record where input lines went."""
@@ -447,9 +464,9 @@ class _Builder:
         if self.section and destination == self.section_file(self.section):
             self.section.last_line = max(self.section.last_line, *lines)
 
-    def unplaced(self, lines, text: str, reason: str) -> None:
+    def unplaced(self, lines, text: str, why: Text) -> None:
         """Report input that could not be placed."""
-        self.unclassified.append(Unclassified(tuple(lines), text[:30], reason))
+        self.unclassified.append(Unclassified(tuple(lines), text[:30], why))
         for no in lines:
             self.placed[no] = "report"
 
@@ -466,7 +483,7 @@ class _Builder:
             if item.kind == "heading" and not self._is_section_heading(items, index):
                 item = Item("text", item.lines, item.text)
             getattr(self, f"on_{item.kind}")(item)
-        self.end_paragraph("the end of the draft")
+        self.end_paragraph(t("import.by-end-of-draft"))
         self.end_outside()
         self.check_uncovered()
 
@@ -475,15 +492,15 @@ class _Builder:
         following = next((i for i in items[index + 1:] if i.kind != "head"), None)
         return self.open_paragraph() is None or (following is not None and following.kind == "entry")
 
-    def skip_over(self, what: str, note: str | None = None) -> None:
+    def skip_over(self, what: Text, note: str | None = None) -> None:
         """Remember something printed inside an open paragraph: for the join notice (and a note)."""
         if self.open_paragraph() is not None:
             self.skipped.append((what, note))
 
     def on_head(self, item: Item) -> None:
         """A running head: reported, and skipped over by a paragraph it interrupts."""
-        self.skip_over(f"the running head at L{item.lines[0]}")
-        self.notice(item.lines[0], f"running head {item.text!r} not imported")
+        self.skip_over(t("import.over-running-head", line=item.lines[0]))
+        self.notice(item.lines[0], t("import.running-head", text=item.text))
         self.placed[item.lines[0]] = "report"
 
     def on_english(self, item: Item) -> None:
@@ -498,11 +515,11 @@ class _Builder:
 
     def on_stray(self, item: Item) -> None:
         """A structural line that pass 1 could not group: reported."""
-        self.unplaced(item.lines, item.text, item.data["reason"])
+        self.unplaced(item.lines, item.text, item.data["why"])
 
     def on_heading(self, item: Item) -> None:
         """A section heading: ends what was open and starts sNN."""
-        self.end_paragraph(f"the section heading at L{item.lines[0]}")
+        self.end_paragraph(t("import.by-section-heading", line=item.lines[0]))
         self.end_outside()
         self.check_uncovered()
         printed = item.text
@@ -511,15 +528,15 @@ class _Builder:
         section = Section(f"s{number:02d}", number, title, item.lines[0])
         if title != printed:
             section.notes.append(f"分目标题印作“{printed}”（字间空格），标题按“{title}”录入。")
-            self.notice(item.lines[0], f"section heading printed letter-spaced {printed!r} → {title!r}")
+            self.notice(item.lines[0], t("import.letter-spaced-heading", printed=printed, title=title))
         self.sections.append(section)
         self.entry = self.last_entry = None
-        self.outside_reason = f"text before the first entry of section {title} (L{item.lines[0]})"
+        self.outside_reason = t("import.text-before-first-entry", title=title, line=item.lines[0])
         self.place(item.lines, self.section_file(section))
 
     def on_entry(self, item: Item) -> None:
         """An entry: sNN-MM in the current section; its run-in text starts a paragraph."""
-        self.end_paragraph(f"the entry at L{item.lines[0]}")
+        self.end_paragraph(t("import.by-entry", line=item.lines[0]))
         self.end_outside()
         if self.section is None:
             self.implicit_section(item.lines[0])
@@ -538,7 +555,7 @@ class _Builder:
         title = self.chapter_title or "未命名分目"
         section = Section("s01", 1, title, line, notes=["印本此处无分目标题；分目标题暂用类目标题，请核对。"])
         self.sections.append(section)
-        self.notice(line, f"entry before any section heading: put into section s01 titled {title!r}")
+        self.notice(line, t("import.entry-before-section", title=title))
 
     def on_text(self, item: Item) -> None:
         """A body line."""
@@ -546,7 +563,7 @@ class _Builder:
 
     def on_attribution(self, item: Item) -> None:
         """An attribution on its own line."""
-        self.end_paragraph(f"the attribution at L{item.lines[0]}")
+        self.end_paragraph(t("import.by-attribution", line=item.lines[0]))
         self.end_outside()
         self.attribute(item.text, item.lines[0], inline=False)
 
@@ -554,7 +571,7 @@ class _Builder:
         """A caption with its credit: pNN in the section, placed after the entry it is printed in."""
         section = self.section
         if section is None:
-            self.unplaced(item.lines, item.text, "photo caption before the first section")
+            self.unplaced(item.lines, item.text, t("import.caption-before-section"))
             return
         self.figure_count += 1
         figure_id = f"p{self.figure_count:02d}"
@@ -562,11 +579,10 @@ class _Builder:
         self.add_placement(f"::: figure {figure_id}")
         where = _line_range(item.lines)
         note = f"图片说明 {figure_id} 印在【{self.entry.title}】段中；正文已接合。" if self.entry else None
-        self.skip_over(f"figure {figure_id} at {where}", note)
+        self.skip_over(t("import.over-figure", id=figure_id, lines=where), note)
         if len(item.lines) > 2:
-            self.notice(item.lines[0], f"caption {figure_id} printed over {len(item.lines) - 1} lines ({where}), joined")
-        self.notice(item.lines[0], f"figure {figure_id} ({where}), credit {item.data['credit']}: "
-                                   f"add credit.department (registry id) and topic by hand")
+            self.notice(item.lines[0], t("import.caption-over-lines", id=figure_id, count=len(item.lines) - 1, lines=where))
+        self.notice(item.lines[0], t("import.figure-credit", id=figure_id, lines=where, credit=item.data["credit"]))
         self.place(item.lines, self.section_file(section))
 
     def on_table(self, item: Item) -> None:
@@ -575,18 +591,18 @@ class _Builder:
         table_id = f"t{data['number']:02d}"
         header = data["header"].text.split("\t")
         if self.section is None:
-            self.unplaced(item.lines, item.text or data["label"], "table before the first section")
+            self.unplaced(item.lines, item.text or data["label"], t("import.table-before-section"))
             return
         table = self.tables.get(table_id)
         if data["continued"] and table is not None:
             self.continue_table(table, data, header)
         elif table is not None:
-            self.unplaced(item.lines, data["label"], f"a second table numbered {data['number']} (rename or merge by hand)")
+            self.unplaced(item.lines, data["label"], t("import.table-number-taken", number=data["number"]))
             return
         else:
             table = self.new_table(data, header, item.text, item.lines[0])
             self.add_placement(f"::: table {table_id}")
-        self.skip_over(f"{data['label']} at {_line_range(item.lines)}")
+        self.skip_over(t("import.over-table", label=data["label"], lines=_line_range(item.lines)))
         good = self.table_rows(table, data["rows"], len(table.columns))
         table.parts.append((data["label"], len(good)))
         table.last_line = max(table.last_line, *item.lines)
@@ -598,10 +614,10 @@ class _Builder:
     def new_table(self, data: dict, header: list, title: str, first_line: int) -> Table:
         """Start table N from its first part."""
         if data["continued"]:
-            self.notice(data["header"].no, f"{data['label']} has no 表{data['number']} before it; started the table here")
+            self.notice(data["header"].no, t("import.continued-table-first", label=data["label"], number=data["number"]))
         if not title:
             title = f"表{data['number']}"
-            self.notice(data["header"].no, f"{data['label']}: no title line found; title set to {title!r}")
+            self.notice(data["header"].no, t("import.table-untitled", label=data["label"], title=title))
         table = Table(data["number"], title, data["title_line"], header, first_line=first_line)
         self.tables[table.id] = table
         return table
@@ -609,10 +625,10 @@ class _Builder:
     def continue_table(self, table: Table, data: dict, header: list) -> None:
         """A 续表 part: drop its repeated header (or keep a different first row as data)."""
         if header == table.columns:
-            self.notice(data["header"].no, f"{data['label']}: repeated header dropped; rows continue {table.id}")
+            self.notice(data["header"].no, t("import.repeated-header-dropped", label=data["label"], id=table.id))
             self.placed[data["header"].no] = "report"
         else:
-            self.notice(data["header"].no, f"{data['label']}: first line differs from the header of {table.id}; kept as a row")
+            self.notice(data["header"].no, t("import.header-differs", label=data["label"], id=table.id))
             data["rows"].insert(0, data["header"])
 
     def table_rows(self, table: Table, rows: list, width: int) -> list:
@@ -621,7 +637,7 @@ class _Builder:
         for row in rows:
             cells = row.text.split("\t")
             if len(cells) != width:
-                self.unplaced([row.no], row.text, f"table row with {len(cells)} cells, the header has {width}")
+                self.unplaced([row.no], row.text, t("import.row-cells", cells=len(cells), width=width))
                 continue
             good.append(cells)
         table.rows.extend(good)
@@ -634,10 +650,10 @@ class _Builder:
         target = self.open_paragraph()
         skipped, self.skipped = self.skipped, []
         if target is not None:
-            over = f"; over {', '.join(what for what, _ in skipped)}" if skipped else ""
             if target is self.paragraph:
                 self.section.notes.extend(note for _, note in skipped if note)
-            self.notice(target.lines[-1], f"joined with L{line} (page break{over})")
+            self.notice(target.lines[-1], t("import.joined-over", line=line, over=[what for what, _ in skipped])
+                        if skipped else t("import.joined", line=line))
             target.parts.append(text)
             target.lines.append(line)
             if target is self.outside:
@@ -678,34 +694,32 @@ class _Builder:
         section = self.section
         run = section.entries[section.covered:] if section else []
         if not run:
-            self.unplaced([line], printed, "attribution with no entry above it in its section")
+            self.unplaced([line], printed, t("import.attribution-without-entry"))
             return
         author = {"names": names, "from": run[0].id, "to": run[-1].id, "as_printed": printed}
         section.authors.append(author)
         section.covered = len(section.entries)
-        where = "at the end of the paragraph" if inline else "on its own line"
-        self.notice(line, f"attribution {printed} {where} → authors of {_span(run)}")
+        self.notice(line, t("import.attribution-inline" if inline else "import.attribution-own-line",
+                            printed=printed, span=_span(run)))
         if padded:
             section.notes.append(f"署名印作“{printed}”，“{'”“'.join(padded)}”中间有补位空格，"
                                  f"姓名按“{'”“'.join(p.replace(' ', '') for p in padded)}”录入。")
-            self.notice(line, f"padded name(s) in {printed}: {', '.join(padded)} → {', '.join(names)}")
+            self.notice(line, t("import.padded-names", printed=printed, padded=padded, names=names))
         self.entry = None
-        self.outside_reason = f"text after the attribution {printed} at L{line}, outside any entry"
+        self.outside_reason = t("import.text-after-attribution", printed=printed, line=line)
         self.place([line], self.section_file(section))
 
-    def end_paragraph(self, by: str | None) -> None:
+    def end_paragraph(self, by: Text | None) -> None:
         """Close the entry's paragraph; note it when it ends mid-sentence."""
         paragraph, self.paragraph = self.paragraph, None
         if paragraph is not None and by is not None and not ends_sentence(paragraph.text):
-            self.notice(paragraph.lines[-1], f"paragraph ends mid-sentence (…{paragraph.text[-8:]}) before {by}; "
-                                             f"its continuation may be printed elsewhere")
+            self.notice(paragraph.lines[-1], t("import.ends-mid-sentence", tail=paragraph.text[-8:], by=by))
 
     def end_outside(self) -> None:
         """Report text that was outside any entry."""
         outside, self.outside = self.outside, None
         if outside is not None:
-            reason = self.outside_reason or "text before the first section"
-            self.unplaced(outside.lines, outside.text, reason)
+            self.unplaced(outside.lines, outside.text, self.outside_reason or t("import.text-before-section"))
 
     def add_placement(self, directive: str) -> None:
         """Place a figure or table after the entry in which it is printed."""
@@ -719,15 +733,14 @@ class _Builder:
         section = self.section
         if section and section.covered < len(section.entries):
             left = section.entries[section.covered:]
-            self.notice(left[0].line, f"{_span(left)}: no attribution after them in the section")
+            self.notice(left[0].line, t("import.no-attribution", span=_span(left)))
 
     def finish_notices(self) -> list:
         """Aggregated notices (one line for all the 】 spaces), sorted by line."""
         notices = list(self.notices)
         if self.spaced_entries:
-            lines = ", ".join(f"L{n}" for n in self.spaced_entries)
-            notices.append(Notice(self.spaced_entries[0],
-                                  f"space after 】 dropped on {len(self.spaced_entries)} line(s): {lines}"))
+            notices.append(Notice(self.spaced_entries[0], t("import.bracket-space-dropped", count=len(self.spaced_entries),
+                                                            lines=[f"L{n}" for n in self.spaced_entries])))
         return sorted(notices, key=lambda n: n.line)
 
 
@@ -810,24 +823,25 @@ def import_draft(text: str, volume: str, chapter: str, file: str, title: str | N
     `title` (--title) is the chapter's title when the draft does not print one first."""
     for name, value in (("volume", volume), ("chapter", chapter)):
         if not SLUG.match(value):
-            raise ValueError(f"{name} {value!r} must be lowercase ASCII letters, digits and '-'")
+            raise DraftError(t("import.not-a-folder-name", option=name, value=value))
     seed = Path(file).stem
     lines = split_lines(text)
     builder = _Builder()
     builder.run(classify(lines))
     nbsp_lines = [no for no, raw in enumerate(raw_lines(text), start=1) if "\u00a0" in raw]
     if nbsp_lines:
-        where = ", ".join(f"L{no}" for no in nbsp_lines)
-        builder.notice(nbsp_lines[0], f"NBSP folded to a space on {len(nbsp_lines)} line(s): {where}")
+        builder.notice(nbsp_lines[0], t("import.nbsp-folded", count=len(nbsp_lines), lines=[f"L{no}" for no in nbsp_lines]))
     printed = builder.chapter_title
     if title and printed and title != printed:
-        builder.notice(lines[0].no if lines else 1, f"chapter title {title!r} (--title); the draft prints {printed!r}")
+        builder.notice(lines[0].no if lines else 1, t("import.title-differs", title=title, printed=printed))
     title = title or printed
     if title is None:
         title = chapter
-        first = f" (the first line, {lines[0].text!r}, is a section heading)" if lines and letter_spaced(lines[0].text) else ""
-        builder.notice(lines[0].no if lines else 1, f"no chapter title found{first}; the chapter is titled {chapter!r} "
-                       "for now: give its title with --title")
+        if lines and letter_spaced(lines[0].text):
+            why = t("import.no-chapter-title-first-is-section", first=lines[0].text, chapter=chapter)
+        else:
+            why = t("import.no-chapter-title", chapter=chapter)
+        builder.notice(lines[0].no if lines else 1, why)
     last_line = lines[-1].no if lines else 1
     files = {f"index.{LANG}.md": chapter_file(title, builder.chapter_notes, seed, last_line)}
     for section in builder.sections:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .. import pipeline
 from ..diagnostics import BuildFailed, Location, suggest
 from ..links import page_link
+from ..messages import t
 from ..render import Renderer
 from ..site import MEDIA_DIR
 
@@ -36,15 +37,16 @@ def make_pdf(config_path: Path, report: pipeline.BuildReport, volume: str | None
     volume = volume or (volumes[0] if volumes else None)
     lang = lang or config.default_language
     if volume not in volumes:
-        diags.error(Location(config.file), f"--volume {volume}: no such volume",
-                    suggest(str(volume), volumes) or f"use one of: {', '.join(volumes) or '(none)'}")
+        diags.error(Location(config.file), "commands.pdf-no-volume", volume=volume,
+                    hint=suggest(str(volume), volumes) or t("hint.use-one-of", choices=volumes or t("commands.pdf-none")))
     if lang not in config.language_keys:
-        diags.error(Location(config.file), f"--lang {lang}: no such language", f"use one of: {', '.join(config.language_keys)}")
+        diags.error(Location(config.file), "commands.pdf-no-language", lang=lang,
+                    hint=t("hint.use-one-of", choices=config.language_keys))
     top = f"{volume}/{chapter}" if chapter else volume
     if chapter and volume in volumes and top not in site.nodes:
         parts = [k.split("/", 1)[1] for k in site.nodes.get(volume).children] if volume in site.nodes else []
-        diags.error(Location(config.file), f"--chapter {chapter}: no such part of volume {volume}",
-                    suggest(chapter, parts) or f"use one of: {', '.join(parts)}")
+        diags.error(Location(config.file), "commands.pdf-no-chapter", chapter=chapter, volume=volume,
+                    hint=suggest(chapter, parts) or t("hint.use-one-of", choices=parts))
     report.stop_on_errors()
     keys = [key for key in site.authored() if (key == top and chapter) or key.startswith(top + "/")]
     renderer = Renderer.create(site, strings, pipeline.VIEWS)
@@ -56,9 +58,8 @@ def make_pdf(config_path: Path, report: pipeline.BuildReport, volume: str | None
             match = ARTICLE.search(html)
             pages.append({"anchor": "page-" + key.replace("/", "-"), "title": page.title,
                           "entries": page.entries, "html": Markup(NOT_ON_PAPER.sub("", match.group(1) if match else ""))})
-    t = strings[lang]
     proof = renderer.env.get_template("proof.html").render(
-        lang=config.language(lang), t=t, pages=pages, version=pipeline.offline_edition.content_version(config),
+        lang=config.language(lang), t=strings[lang], pages=pages, version=pipeline.offline_edition.content_version(config),
         volume_title=page_link(site, volume, lang).title, part_title=page_link(site, top, lang).title if chapter else "",
         site_css=Markup(_read(config.static_dir / "site.css")), proof_css=Markup(_read(config.static_dir / "proof.css")))
     target = output or config.root / "proofs" / f"{volume}{'-' + chapter if chapter else ''}-{lang}.pdf"
@@ -66,12 +67,10 @@ def make_pdf(config_path: Path, report: pipeline.BuildReport, volume: str | None
         try:
             count = _write_pdf(proof, config, target)
         except ProofToolMissing as exc:
-            diags.error(Location(config.file), f"WeasyPrint cannot run here: {exc}",
-                        "pip install -r requirements.txt (weasyprint), and on Debian: apt-get install "
-                        "libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk")
+            diags.error(Location(config.file), "commands.pdf-no-weasyprint", error=exc)
             raise BuildFailed(diags) from None
         except OSError as exc:
-            diags.error(Location(str(target)), f"cannot write the PDF: {exc.strerror or exc}", "choose another --output")
+            diags.error(Location(str(target)), "commands.pdf-cannot-write", reason=exc.strerror or exc)
             raise BuildFailed(diags) from None
     return target, count
 

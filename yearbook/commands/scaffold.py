@@ -19,8 +19,9 @@ import yaml
 
 from ..config import Config
 from ..data import Registry
-from ..diagnostics import Diagnostics, relpath, suggest
+from ..diagnostics import ERROR, Diagnostic, Diagnostics, Location, relpath, suggest
 from ..markup import VALID_ID
+from ..messages import Text, t
 from ..pages import EXAMPLE_TEXT as PLACEHOLDERS
 from ..site import page_url
 from .sessions import running_preview_url
@@ -37,14 +38,23 @@ YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
 
 class ScaffoldError(Exception):
-    """A reason not to write anything: where, what, and how to fix it."""
+    """A reason not to write anything: where, what (a catalogue code and its parameters), and how to fix it."""
 
-    def __init__(self, where: str, message: str, hint: str = ""):
-        super().__init__(message)
-        self.where, self.message, self.hint = where, message, hint
+    def __init__(self, where: str, code: str, **params):
+        self.where, self.text = where, t(code, **params)
+        super().__init__(self.text.render())
+
+    @property
+    def message(self) -> str:
+        return self.text.render()
+
+    @property
+    def hint(self) -> str:
+        return self.text.hint()
 
     def format(self) -> str:
-        return f"{self.where}: error: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
+        """As `check` prints an error: `where: error: message`, then `  hint: …`."""
+        return Diagnostic(ERROR, Location(str(self.where)), self.text).format()
 
 
 @dataclass
@@ -70,7 +80,7 @@ class Scaffold:
     page_file: Path
     key: str
     lang: str
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)     # [Text], printed under the "created" lines
 
 
 def slugify(title: str, limit: int = SLUG_LIMIT) -> str:
@@ -95,15 +105,15 @@ def plan(config: Config, registry: Registry, request: Request) -> Scaffold:
     default = config.default_language
     lang = request.lang or default
     if lang not in config.language_keys:
-        raise ScaffoldError(config.file, f"unknown language '{lang}'",
-                            suggest(lang, config.language_keys) or f"use one of: {', '.join(config.language_keys)}")
+        raise ScaffoldError(config.file, "commands.new-unknown-language", lang=lang,
+                            hint=suggest(lang, config.language_keys) or t("hint.use-one-of", choices=config.language_keys))
     folder = _checked_folder(config, request)
     _check_department(registry, request)
     if lang != default:
         return _translation(config, registry, request, folder, lang)
     title = request.title or _department_name(registry, request.department, lang)
     if not title:
-        raise ScaffoldError("build.py new", "a title is needed", f'e.g. build.py new {request.kind} "数字化改革" --in 2022/gov')
+        raise ScaffoldError("build.py new", "commands.new-title-needed", kind=request.kind)
     ident = _ident(config, request, folder, title)
     path = _page_path(config, request.kind, folder, ident, lang)
     _refuse_existing(config, request.kind, folder, ident, lang, path)
@@ -119,14 +129,12 @@ def _checked_folder(config: Config, request: Request) -> str:
     folder = _clean_folder(config, request.folder)
     if request.kind == "volume":
         if folder:
-            raise ScaffoldError(_show(config, config.content_dir / folder), "a volume is a folder of content/ itself",
-                                "leave out --in for a volume")
+            raise ScaffoldError(_show(config, config.content_dir / folder), "commands.new-volume-in-folder")
     elif not folder:
-        raise ScaffoldError("build.py new", f"a {request.kind} needs --in FOLDER: the folder it goes into",
-                            "e.g. --in 2022/gov (a folder under content/ with an index page)")
+        raise ScaffoldError("build.py new", "commands.new-folder-needed", kind=request.kind)
     if folder and not (config.content_dir / folder / f"index.{default}.md").is_file():
-        raise ScaffoldError(_show(config, config.content_dir / folder), "this folder has no index page",
-                            _folder_hint(config, folder))
+        raise ScaffoldError(_show(config, config.content_dir / folder), "commands.new-folder-not-a-page",
+                            hint=_folder_hint(config, folder))
     return folder
 
 
@@ -134,13 +142,13 @@ def _check_department(registry: Registry, request: Request) -> None:
     """--department names a registry id (a summary needs one)."""
     if request.department:
         if registry.get(request.department) is None:
-            hint = (f"'{request.department}' is a name; use its id '{registry.by_name[request.department]}'"
+            hint = (t("commands.new-hint-name-not-id", name=request.department, id=registry.by_name[request.department])
                     if request.department in registry.by_name else
-                    suggest(request.department, registry.departments) or "add it to content/_data/departments.yaml first")
-            raise ScaffoldError("content/_data/departments.yaml", f"unknown department id '{request.department}'", hint)
+                    suggest(request.department, registry.departments) or t("commands.new-hint-add-department"))
+            raise ScaffoldError("content/_data/departments.yaml", "commands.new-unknown-department",
+                                id=request.department, hint=hint)
     elif request.kind == "summary":
-        raise ScaffoldError("build.py new", "a summary needs --department ID",
-                            "the body's id in content/_data/departments.yaml, e.g. --department data-bureau")
+        raise ScaffoldError("build.py new", "commands.new-department-needed")
 
 
 def _new_page(config: Config, request: Request, folder: str, ident: str, key: str, title: str, path: Path,
@@ -152,11 +160,10 @@ def _new_page(config: Config, request: Request, folder: str, ident: str, key: st
     if request.kind == "volume":
         year = request.year or _year_in(title) or (int(ident) if ident.isdigit() and len(ident) == 4 else None)
         if year is None:
-            raise ScaffoldError("build.py new", "a volume needs its edition year",
-                                "add --year 2023 (the year on the cover; the folder is named after it)")
+            raise ScaffoldError("build.py new", "commands.new-year-needed")
         front |= {"edition_year": year, "coverage_year": request.coverage_year or year - 1}
         if config.volumes and ident not in config.volumes:
-            notes.append(f"add '{ident}' to volumes in {config.file} to place it on the home page")
+            notes.append(t("commands.new-note-add-volume", id=ident, config=config.file))
     else:
         front["order"] = next_order(config, folder, key)
     if request.kind == "summary":
@@ -169,11 +176,10 @@ def _new_page(config: Config, request: Request, folder: str, ident: str, key: st
         if request.kind == "section":
             front["authors"] = [{"names": [words["author"]], "from": entry_id}]
             body = f"{{#{entry_id}}}\n## {words['entry_title']}\n{words['entry_text']}\n"
-            notes.append(f"replace the example entry {{#{entry_id}}} and its attribution ('{words['author']}') "
-                         "with the real text; the next entries take the next numbers")
+            notes.append(t("commands.new-note-example-entry", id=entry_id, author=words["author"]))
         else:
             body = f"{words['text']}\n\n{{#{entry_id}}}\n## {words['part_title']}\n{words['text']}\n"
-            notes.append(f"replace the example text and the part {{#{entry_id}}} with the real text")
+            notes.append(t("commands.new-note-example-text", id=entry_id))
     elif request.kind == "tasks":
         front |= {"doc_kind": request.doc_kind,
                   "columns": [{"key": "no", "label": words["no"]}, {"key": "content", "label": words["content"]},
@@ -182,8 +188,7 @@ def _new_page(config: Config, request: Request, folder: str, ident: str, key: st
         rows = path.parent / f"rows.{lang}.tsv"
         files[rows] = ("no\tgroup\tcontent\tlead\tlead_as_printed\n"
                        f"1\t\t{words['task']}\t\t{words['lead']}\n")
-        notes.append(f"rows go in {_show(config, rows)}, one per line, cells separated by tabs; "
-                     "'lead' holds registry ids separated by ';'")
+        notes.append(t("commands.new-note-rows", file=_show(config, rows)))
     return front, body, files, notes
 
 
@@ -192,40 +197,39 @@ def _translation(config: Config, registry: Registry, request: Request, folder: s
     default = config.default_language
     ident = request.ident or (request.department if request.kind == "summary" else None)
     if not ident:
-        raise ScaffoldError("build.py new", f"--lang {lang} translates an existing page: name it with --id",
-                            _existing_hint(config, folder) or "--id is the file (or folder) name of the source page")
+        raise ScaffoldError("build.py new", "commands.new-translation-needs-id", lang=lang,
+                            hint=_existing_hint(config, folder) or t("commands.new-hint-id-is-source"))
     if not VALID_ID.match(ident):
-        raise ScaffoldError("build.py new", f"invalid --id '{ident}'", "use lowercase ASCII letters, digits and '-'")
+        raise ScaffoldError("build.py new", "commands.new-invalid-translation-id", id=ident)
     candidates = [config.content_dir / folder / ident / f"index.{default}.md",
                   config.content_dir / folder / f"{ident}.{default}.md"]
     source = next((p for p in candidates if p.is_file()), None)
     if source is None:
-        raise ScaffoldError(_show(config, candidates[1]), f"there is no source page '{ident}' to translate",
-                            _existing_hint(config, folder, ident) or f"create it first: build.py new {request.kind} TITLE --in {folder}")
+        raise ScaffoldError(_show(config, candidates[1]), "commands.new-no-source-page", id=ident,
+                            hint=_existing_hint(config, folder, ident)
+                            or t("commands.new-hint-create-source", kind=request.kind, folder=folder))
     raw = source.read_bytes()
     split = split_front_matter(raw.decode("utf-8-sig"), _show(config, source), Diagnostics())
     meta = _safe_yaml(split[0]) if split else {}
     source_type = meta.get("type")
     if source_type != request.kind:
-        raise ScaffoldError(_show(config, source), f"this page is a '{source_type}', not a '{request.kind}'",
-                            f"a translation has the type of its source: build.py new {source_type} … --lang {lang}")
+        raise ScaffoldError(_show(config, source), "commands.new-wrong-type", type=source_type, kind=request.kind,
+                            lang=lang)
     path = source.with_name(source.name.replace(f".{default}.md", f".{lang}.md"))
     if path.exists():
-        raise ScaffoldError(_show(config, path), "the file already exists; nothing was written",
-                            "edit it, or delete it first to start again")
+        raise ScaffoldError(_show(config, path), "commands.new-translation-exists")
     title = request.title or _department_name(registry, meta.get("department"), lang)
     if not title:
-        raise ScaffoldError("build.py new", f"the {lang} title is needed",
-                            f'e.g. build.py new {request.kind} "Digital Reform" --in {folder} --id {ident} --lang {lang}')
+        raise ScaffoldError("build.py new", "commands.new-translation-title-needed", lang=lang, kind=request.kind,
+                            folder=folder, id=ident)
     source_hash = hashlib.sha1(raw).hexdigest()[:12]  # as sources.py computes Source.text_hash
     front = {"type": source_type, "title": title,
              "translation": {"source_hash": source_hash, "status": "draft"}}
     body = split[1] if split else ""
     ids = ENTRY_ID_LINE.findall(body)
-    notes = [f"translation of {_show(config, source)}; until its text is translated the page shows the "
-             f"{default} text with a 'not yet translated' banner"]
+    notes = [t("commands.new-note-translation", source=_show(config, source), lang=default)]
     if ids:
-        notes.append("translate entries under the same ids: " + ", ".join(f"{{#{i}}}" for i in ids))
+        notes.append(t("commands.new-note-same-ids", ids=[f"{{#{i}}}" for i in ids]))
     rel = source.parent.relative_to(config.content_dir).as_posix()
     key = rel if source.name.startswith("index.") else (f"{rel}/{ident}" if rel != "." else ident)
     return Scaffold({path: front_matter(front)}, path, "" if key == "." else key, lang, notes)
@@ -303,7 +307,7 @@ def write(scaffold: Scaffold) -> None:
     """Write the planned files; none of them exists (checked again here, at the last moment)."""
     for path in scaffold.files:
         if path.exists():
-            raise ScaffoldError(str(path), "the file already exists; nothing was written", "choose another --id")
+            raise ScaffoldError(str(path), "commands.new-file-exists")
     for path, text in scaffold.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
@@ -333,11 +337,9 @@ def _ident(config: Config, request: Request, folder: str, title: str) -> str:
     else:
         ident = slugify(title)
     if not ident:
-        raise ScaffoldError("build.py new", f"no id can be made from the title '{title}'",
-                            "pass --id NAME (lowercase ASCII letters, digits and '-')")
+        raise ScaffoldError("build.py new", "commands.new-no-id-from-title", title=title)
     if not VALID_ID.match(ident):
-        raise ScaffoldError("build.py new", f"invalid --id '{ident}'",
-                            "use lowercase ASCII letters, digits and '-', e.g. --id digital-reform")
+        raise ScaffoldError("build.py new", "commands.new-invalid-id", id=ident)
     return ident
 
 
@@ -351,28 +353,28 @@ def _refuse_existing(config: Config, kind: str, folder: str, ident: str, lang: s
     parent = config.content_dir / folder
     for other in (parent / f"{ident}.{lang}.md", parent / ident / f"index.{lang}.md", parent / ident):
         if other.exists() and (other != parent / ident or kind not in FOLDER_KINDS or any(other.iterdir())):
-            hint = ("this body's summary is there already: edit it" if kind == "summary" else
-                    f"choose another name with --id (e.g. --id {ident}-2), or edit the existing page")
-            raise ScaffoldError(_show(config, other), "already exists; nothing was written", hint)
+            hint = (t("commands.new-hint-summary-exists") if kind == "summary" else
+                    t("commands.new-hint-choose-another-id", id=ident))
+            raise ScaffoldError(_show(config, other), "commands.new-page-exists", hint=hint)
 
 
-def _folder_hint(config: Config, folder: str) -> str:
+def _folder_hint(config: Config, folder: str) -> Text:
     """Did-you-mean among the folders that are pages, or how to create one."""
     folders = sorted(p.parent.relative_to(config.content_dir).as_posix()
                      for p in config.content_dir.rglob(f"index.{config.default_language}.md")
                      if p.parent != config.content_dir)
-    return suggest(folder, folders) or (f"create it first, e.g. build.py new chapter TITLE --in {folder.rsplit('/', 1)[0]}"
-                                        if "/" in folder else "create it first: build.py new volume TITLE --year YEAR")
+    return suggest(folder, folders) or (t("commands.new-hint-create-chapter", folder=folder.rsplit("/", 1)[0])
+                                        if "/" in folder else t("commands.new-hint-create-volume"))
 
 
-def _existing_hint(config: Config, folder: str, ident: str | None = None) -> str:
+def _existing_hint(config: Config, folder: str, ident: str | None = None) -> Text | str:
     parent = config.content_dir / folder
     default = config.default_language
     names = sorted({p.name[: -len(f".{default}.md")] for p in parent.glob(f"*.{default}.md") if not p.name.startswith("index.")}
                    | {p.parent.name for p in parent.glob(f"*/index.{default}.md")})
     if ident:
         return suggest(ident, names)
-    return f"pages in {_show(config, parent)}: {', '.join(names)}" if names else ""
+    return t("commands.new-hint-pages-in", folder=_show(config, parent), names=names) if names else ""
 
 
 def _department_name(registry: Registry, dept_id: str | None, lang: str) -> str | None:

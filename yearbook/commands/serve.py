@@ -23,6 +23,7 @@ a whole new output folder carries it over as hard links).
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import mimetypes
@@ -48,6 +49,7 @@ from .sessions import PREVIEW_URL, new_session_folder
 from ..guide import guide_path
 from ..config import Config, load_config
 from ..diagnostics import BuildFailed, Diagnostics, Location, relpath
+from ..messages import t
 from ..offline import write_offline_bundle
 
 POLL_SECONDS = 0.1    # how often the sources are looked at (a look at ~200 files takes a few ms)
@@ -87,10 +89,11 @@ OVERLAY = """<script>/* build.py serve: the last build failed; this box lists it
       p { margin: .75rem 0 0; color: #555; }
       button { position: absolute; top: .5rem; right: .75rem; border: 0; background: none; font-size: 1.5rem; cursor: pointer; }
     </style><section role="alert" aria-labelledby="t"><h2 id="t"></h2><pre></pre><p></p>
-    <button type="button" aria-label="hide">×</button></section>`;
+    <button type="button">×</button></section>`;
     root.querySelector("h2").textContent = report.title;
     root.querySelector("pre").textContent = report.text;
     root.querySelector("p").textContent = report.note;
+    root.querySelector("button").setAttribute("aria-label", report.hide);
     root.querySelector("button").addEventListener("click", () => host.remove());
     document.body.append(host);
   };
@@ -99,8 +102,13 @@ OVERLAY = """<script>/* build.py serve: the last build failed; this box lists it
 </script>
 """
 
-NOT_FOUND = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>" \
-            b"<body><p>Not found. The site has not been built yet, or this page does not exist.</p></body></html>"
+NOT_FOUND = "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><p>{text}</p></body></html>"
+
+
+def not_found_page() -> bytes:
+    """The answer for a missing page when the site has no 404.html (not built yet)."""
+    return NOT_FOUND.format(title=html.escape(t("commands.serve-not-found-title").render()),
+                            text=html.escape(t("commands.serve-not-found").render())).encode("utf-8")
 
 
 def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -110,14 +118,14 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
     config = load_config(config_path, diags)
     if config is None:
         print(diags.format_text(), file=sys.stderr)
-        print("serve needs a valid config: fix it and start again.", file=sys.stderr)
+        print(t("commands.serve-needs-config"), file=sys.stderr)
         return 1
     site = DevSite(config_path, config, with_search)
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         site.first_build()
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{config.base_path}"
-        watched = ", ".join(relpath(p, config.root) + ("/" if p.is_dir() else "") for p in site.watched)
+        watched = [relpath(p, config.root) + ("/" if p.is_dir() else "") for p in site.watched]
         site.allowed_hosts = allowed_hosts(host)
         site.reloader = guard_livereload(site.allowed_hosts)
         server = Server(app=site.app, watcher=SourceWatcher())
@@ -127,7 +135,7 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
         def listening():  # first thing the loop runs, so only once listen() has worked
-            say(f"serving {config.output_dir.name}/ at {url} — watching {watched}; Ctrl+C stops")
+            say(t("commands.serve-serving", out=config.output_dir.name, url=url, watched=watched))
             local = url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
             (site.scratch / PREVIEW_URL).write_text(local, encoding="utf-8")   # `new` prints this session's address
             if open_browser:
@@ -138,15 +146,15 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
         try:
             server.serve(port=port, host=host, debug=False)  # returns on Ctrl+C
         except OSError as exc:  # from listen(): nothing has been served yet
-            print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}\n"
-                  f"  hint: another program may be using the port; try --port {port + 1}", file=sys.stderr)
+            text = t("commands.serve-cannot-listen", host=host, port=port, reason=exc.strerror or exc, next=port + 1)
+            print(text.render() + "\n  " + t("diag.hint", hint=text.hint()).render(), file=sys.stderr)
             return 1
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
         site.close()
-    say("stopped.")
+    say(t("commands.serve-stopped"))
     return 0
 
 
@@ -201,7 +209,8 @@ def _stop(signum, frame):
     raise KeyboardInterrupt  # SIGTERM stops like Ctrl+C: the scratch folder is removed
 
 
-def say(line: str, stream=None) -> None:
+def say(line, stream=None) -> None:
+    """Print a line (a str or a Text) at once: the terminal of a running preview is a log."""
     print(line, file=stream or sys.stdout, flush=True)
 
 
@@ -283,8 +292,8 @@ class DevSite:
         report, seconds = self._build(with_search=None if self.with_search else False)
         if self._record(report):
             pages = sum(report.pages_per_language.values())
-            indexed = f", {report.indexed_pages} pages indexed" if report.indexed_pages else ""
-            say(f"built {self.config.output_dir.name}/: {pages} pages{indexed} in {seconds:.2f}s")
+            say(t("commands.serve-built-indexed" if report.indexed_pages else "commands.serve-built",
+                  out=self.config.output_dir.name, pages=pages, indexed=report.indexed_pages, seconds=f"{seconds:.2f}"))
 
     def rebuild(self, changed: list) -> None:
         """The one watch callback: build without search, reload the browser, then index in the background."""
@@ -294,11 +303,13 @@ class DevSite:
             self.reloader.reload_waiters("*")
             return
         names = [relpath(Path(p), self.config.root) for p in changed]
-        what = names[0] if len(names) == 1 else f"{len(names)} files changed"
+        what = names[0] if len(names) == 1 else t("commands.serve-files-changed", count=len(names))
         warnings = len(report.diagnostics.warnings)
         rendered = self.state.rendered
-        scope = "all pages" if rendered is None else f"{len(rendered)} page{'s' if len(rendered) != 1 else ''}"
-        say(f"{stamp} rebuilt {scope} in {seconds:.2f}s ({what})" + (f", {warnings} warning(s)" if warnings else ""))
+        scope = (t("commands.serve-all-pages") if rendered is None else
+                 t("commands.serve-one-page" if len(rendered) == 1 else "commands.serve-pages", count=len(rendered)))
+        say(t("commands.serve-rebuilt-warnings" if warnings else "commands.serve-rebuilt", time=stamp, scope=scope,
+              seconds=f"{seconds:.2f}", what=what, warnings=warnings))
         css_only = names and all(n.endswith(".css") for n in names)
         self.reloader.reload_waiters(Path(names[0]).name if css_only else "*")  # CSS alone: no page reload
         if self.search_wanted():
@@ -318,8 +329,7 @@ class DevSite:
             pass
         except Exception as exc:  # a bug must not stop the server: show it like any other error
             traceback.print_exc()
-            report.diagnostics.error(Location(self.config.file), f"internal error: {exc!r}",
-                                     "this is a bug in build.py; the traceback is in the terminal")
+            report.diagnostics.error(Location(self.config.file), "commands.serve-internal-error", error=repr(exc))
         return report, time.perf_counter() - start
 
     def _record(self, report) -> bool:
@@ -337,12 +347,14 @@ class DevSite:
             self.errors = None
             return True
         count = len(diags.errors)
-        errors = f"{count} error{'s' if count > 1 else ''}"
-        self.errors = {"title": f"build.py serve: {errors} — this page is from the last good build",
+        errors = t("commands.serve-errors" if count > 1 else "commands.serve-one-error", count=count)
+        self.errors = {"title": t("commands.serve-overlay-title", errors=errors).render(),
                        "text": diags.format_text(),
-                       "note": "Fix and save: this box goes away with the next good build."}
+                       "note": t("commands.serve-overlay-note").render(),
+                       "hide": t("commands.serve-overlay-hide").render()}
         print(Diagnostics(diags.errors).format_text(), file=sys.stderr, flush=True)
-        say(f"{time.strftime('%H:%M:%S')} {errors} — showing {'them' if count > 1 else 'it'} in the browser")
+        say(t("commands.serve-showing-errors" if count > 1 else "commands.serve-showing-error",
+              time=time.strftime("%H:%M:%S"), errors=errors))
         return False
 
     def install_index(self, index: Path, config: Config, pages: int, seconds: float) -> None:
@@ -362,9 +374,9 @@ class DevSite:
                 write_offline_bundle(out, config.base_path)  # now lists the new index, as `build` would
                 shutil.rmtree(trash, ignore_errors=True)
         except BuildFailed:
-            say(f"search index not updated: {diags.errors[0].message}", sys.stderr)
+            say(t("commands.serve-index-not-updated", reason=diags.errors[0].message), sys.stderr)
             return
-        say(f"{time.strftime('%H:%M:%S')} search index updated: {pages} pages in {seconds:.2f}s")
+        say(t("commands.serve-index-updated", time=time.strftime("%H:%M:%S"), pages=pages, seconds=f"{seconds:.2f}"))
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -376,10 +388,11 @@ class DevSite:
         """WSGI: the output folder as a static host would serve it, plus the overlay while a build fails."""
         if self.allowed_hosts is not None and host_name(environ.get("HTTP_HOST", "")) not in self.allowed_hosts:
             return _respond(start_response, "400 Bad Request", "text/plain; charset=utf-8",
-                            b"Unknown host: this preview answers only to the names it listens on.")
+                            t("commands.serve-unknown-host").render().encode("utf-8"))
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
         if "\x00" in path or "\ufffd" in path:
-            return _respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", b"Bad path.")
+            return _respond(start_response, "400 Bad Request", "text/plain; charset=utf-8",
+                            t("commands.serve-bad-path").render().encode("utf-8"))
         base = self.config.base_path
         out = self.config.output_dir.resolve()
         if path == "/sw.js" or path == base + "sw.js":
@@ -402,7 +415,7 @@ class DevSite:
         else:
             page = out / "404.html"
             status, kind = "404 Not Found", "text/html; charset=utf-8"
-            body = page.read_bytes() if page.is_file() else NOT_FOUND
+            body = page.read_bytes() if page.is_file() else not_found_page()
         if kind.startswith("text/html") and self.errors:
             report = json.dumps(self.errors, ensure_ascii=False).replace("<", "\\u003c")
             snippet = OVERLAY.replace("__REPORT__", report).encode("utf-8")
@@ -463,7 +476,7 @@ class SearchIndexer:
             seconds = time.perf_counter() - start
             if diags.errors:
                 print(diags.format_text(), file=sys.stderr, flush=True)
-                say("search index not updated; the previous one stays", sys.stderr)
+                say(t("commands.serve-index-kept"), sys.stderr)
                 shutil.rmtree(copy, ignore_errors=True)
                 continue
             self.loop.add_callback(self._install, copy, config, pages, seconds)
@@ -472,6 +485,6 @@ class SearchIndexer:
         try:
             self.site.install_index(copy / "pagefind", config, pages, seconds)
         except OSError as exc:
-            say(f"search index not updated: {exc}", sys.stderr)
+            say(t("commands.serve-index-not-updated", reason=exc), sys.stderr)
         finally:
             shutil.rmtree(copy, ignore_errors=True)
