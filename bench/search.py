@@ -378,7 +378,7 @@ INSTALL = """([query, loading]) => {
   const input = document.getElementById('search-input');
   const list = document.getElementById('search-results');
   const status = document.getElementById('search-status');
-  const bench = window.__bench = { enter: null, first: null, firstStatus: null };
+  const bench = window.__bench = { enter: null, first: null };
   input.value = query;   // no input event: the page's search-as-you-type timer must not start a search
   input.focus();
   input.addEventListener('keydown', (e) => {
@@ -387,10 +387,7 @@ INSTALL = """([query, loading]) => {
   const seen = () => {
     if (bench.first !== null || bench.enter === null) return;
     const text = status.textContent;
-    if (list.querySelector(':scope > li') || (text !== '' && text !== loading)) {
-      bench.first = performance.now();
-      bench.firstStatus = text;
-    }
+    if (list.querySelector(':scope > li') || (text !== '' && text !== loading)) bench.first = performance.now();
   };
   new MutationObserver(seen).observe(document.getElementById('search-results').parentNode,
                                      { childList: true, subtree: true, characterData: true });
@@ -458,7 +455,6 @@ def ours_once(page, requests: Requests, server: str, lang: str, query: str, time
     all_bytes, all_requests = requests.bytes_between(before)
     return {
         "first_ms": bench["first"] - bench["enter"], "first_bytes": first_bytes, "first_requests": first_requests,
-        "first_status": bench["firstStatus"],
         "all_ms": listing["done"] - bench["enter"], "all_bytes": all_bytes, "all_requests": all_requests,
         "clicks": listing["clicks"], "status": got["status"], "strings": strings,
         "pages": [urlsplit(href).path for href in got["pages"]],
@@ -577,7 +573,7 @@ def summarize(pages: dict, queries: dict, browser_results: dict) -> dict:
                 answer = good[0]
                 listed, listed_entries = answer["pages"], answer["entries"]
                 row.update(ours_pages=len(listed), ours_entries=len(listed_entries), ours_status=answer["status"],
-                           ours_first_status=answer["first_status"], ours_clicks=answer["clicks"])
+                           ours_clicks=answer["clicks"])
                 if len(listed) != len(set(listed)):
                     page_faults.append(f"{lang} {query!r}: a page is listed twice")
                 for other in good[1:]:
@@ -689,6 +685,9 @@ def report_text(summary: dict, build: dict, vanilla: dict, args, site_info: dict
       f"largest other child {fmt(build['polled_peak_mb']['other children (largest)'])} MB")
     w(f"  public/pagefind: {build['index_bytes'] / 1e6:.1f} MB in {build['index_files']} files "
       f"(fragments {build['fragment_bytes'] / 1e6:.1f} MB, index chunks {build['chunk_bytes'] / 1e6:.1f} MB)")
+    if build.get("records_files"):
+        w(f"  public/search (the pages' search records the search page checks): {build['records_bytes'] / 1e6:.1f} MB "
+          f"in {build['records_files']} files")
     w(f"vanilla Pagefind alone over the same site without the token blocks ({vanilla['pages_changed']} pages changed):")
     w(f"  wall {vanilla['wall_s']:.1f} s (exit {vanilla['exit']}); peak RSS {fmt(vanilla.get('time_v_max_rss_mb'))} MB "
       f"(/usr/bin/time -v), polled VmHWM {fmt(vanilla['polled_peak_mb']['pagefind'])} MB")
@@ -743,6 +742,8 @@ def main() -> int:
         return 1
     public = site / "public"
     build.update(index_figures(public / "pagefind"))
+    if (public / "search").is_dir():   # the search records (search/PATH.yb), when the build writes them
+        build["records_bytes"], build["records_files"] = folder_size(public / "search")
     log(f"build: {build['wall_s']} s; steps {build['steps']}")
 
     vanilla_site = site / "vanilla"

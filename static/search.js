@@ -3,12 +3,13 @@
 // by a plain script as window.YEARBOOK_OFFLINE[lang] (file:// allows no fetch or import).
 //
 // Pagefind segments Chinese its own way, so on Chinese pages it is not asked for the
-// query's words: every page carries a hidden list of the overlapping character pairs
-// (bigrams) of its text, each pair written as one 6-letter word, and Pagefind is asked
-// for the pairs of the query. A page that contains the query contains all of them, so
-// nothing is missed, and few pages contain them all without the query. Results are
-// then checked lazily, ten at a time in Pagefind's order, against their text: a quoted
-// phrase exactly, otherwise each space-separated word (case and width folded).
+// query's words: it indexes the overlapping character pairs (bigrams) of each page's
+// text, each pair written as one 6-letter word, and is asked for the pairs of the query.
+// A page that contains the query contains all of them, so nothing is missed, and few
+// pages contain them all without the query. Candidates are then checked lazily, ten at
+// a time in Pagefind's order, against the page's record (search/PATH.yb: its text by
+// entry): a quoted phrase exactly, otherwise each space-separated word (case and width
+// folded). yearbook/search.py describes the other side of these contracts.
 //
 // Two faces share this engine: the search page (filters, "more results") and, on
 // every other page, the header's search box, which shows the first results under
@@ -19,7 +20,6 @@
 const root = document.documentElement.dataset.root || "/";
 const lang = document.documentElement.lang;
 
-const CHAR_INDEX = /\u2045[^\u2046]*\u2046/g;
 const FILTER_KEYS = ["volume", "part", "department", "kind"];
 const PAGE_SIZE = 10;       // results checked and shown at a time on the search page
 const POPUP_SIZE = 5;       // under the header's box
@@ -58,51 +58,61 @@ function queryParts(query) {
 
 // --- Backends: Pagefind online, the records of the offline edition from disk -------
 
-/** Facet values of each indexed page by Pagefind fragment id (written by the build),
- * so that filters and their counts need no fragment downloads. */
-let facetTable = null;
-async function facets() {
-  if (!facetTable) {
-    const response = await fetch(`${root}pagefind/facets.${lang.toLowerCase()}.json`);
-    facetTable = response.ok ? await response.json() : { values: {}, pages: {} };
-  }
-  return facetTable;
+/** A .yb file (yearbook/search.py): gzip-compressed JSON, unless a server already undid the gzip. */
+async function readYb(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).json();
 }
 
-function facetsOf(table, id) {
-  const row = table.pages[id];
-  if (!row) return null;
+/** Pagefind fragment id → [page address, volume, part, [departments], kind] (search_index.py),
+ * so that candidates are filtered and counted, and their records found, before any is read. */
+let facetTable = null;
+const facets = () => (facetTable = facetTable || readYb(`${root}pagefind/facets.${lang.toLowerCase()}.yb`));
+
+function facetsOf(values, row) {
   const out = {};
   FILTER_KEYS.forEach((key, i) => {
-    const at = row[i];
-    out[key] = (Array.isArray(at) ? at : at === null ? [] : [at]).map((n) => table.values[key][n]);
+    const at = row[i + 1];
+    out[key] = (Array.isArray(at) ? at : at === null ? [] : [at]).map((n) => values[key][n]);
   });
   return out;
 }
 
+const recordUrl = (path) => `${root}search/${path.replace(/\/$/, "")}.yb`;
 const offline = (window.YEARBOOK_OFFLINE || {})[lang];
+/** A page's address: from disk, links name files (…/fire/index.html). */
+const pageUrl = (path) => root + path + (offline && path.endsWith("/") ? "index.html" : "");
 
-/** Candidates in Pagefind's order: [{facets, data: async () => fragment}]. */
+/** Candidates in Pagefind's order: [{facets, record: async () => record}]. */
 async function candidates(parts) {
   if (offline) {
     return offline.map((record) => ({
       facets: {
         volume: [record.meta.volume].filter(Boolean), part: [record.meta.part].filter(Boolean),
-        department: (record.meta.departments || "").split(" | ").filter(Boolean), kind: [record.meta.kind].filter(Boolean),
+        department: record.meta.departments || [], kind: [record.meta.kind].filter(Boolean),
       },
-      data: async () => ({ ...record, url: root + record.url }),
+      record: async () => record,
     }));
   }
   const pagefind = await loadPagefind();
   const [search, table] = await Promise.all([pagefind.search(pagefindQuery(parts)), facets()]);
-  return search.results.map((result) => ({ facets: facetsOf(table, result.id), data: () => result.data() }));
+  const found = [];
+  for (const result of search.results) {
+    const row = table.pages[result.id.slice(result.id.indexOf("_") + 1)];
+    if (row) found.push({ facets: facetsOf(table.values, row), record: () => readYb(recordUrl(row[0])) });
+  }
+  return found;
 }
 
 let pagefind = null;
 async function loadPagefind() {
   if (!pagefind) {
     pagefind = await import(`${root}pagefind/pagefind.js`);
-    await pagefind.options({ excerptLength: 40 });
+    await pagefind.init();
   }
   return pagefind;
 }
@@ -122,22 +132,9 @@ function excerpt(text, parts) {
   return snippet;
 }
 
-/** The page's text split at its headings: [{id, title, text}] (id null before the first). */
-function sections(data) {
-  const content = data.content.replace(CHAR_INDEX, " ");
-  const anchors = (data.anchors || []).filter((a) => a.id && /^h[1-6]$/i.test(a.element));
-  const cuts = [];
-  let cursor = 0;
-  for (const anchor of anchors) {
-    const at = content.indexOf(anchor.text, cursor);
-    if (at < 0) continue;
-    cuts.push({ id: anchor.id, title: anchor.text, at });
-    cursor = at + anchor.text.length;
-  }
-  const result = [{ id: null, title: data.meta.title, text: content.slice(0, cuts.length ? cuts[0].at : content.length) }];
-  cuts.forEach((cut, i) => result.push({ id: cut.id, title: cut.title, text: content.slice(cut.at, i + 1 < cuts.length ? cuts[i + 1].at : content.length) }));
-  return result;
-}
+/** A record's text by entry: [{id, title, text, body}] (id null before the first entry). */
+const sections = (record) => record.sections.map(([id, title, body]) =>
+  ({ id, title, body, text: id ? `${title} ${body}` : body }));
 
 const contains = (text, parts) => {
   const folded = fold(text);
@@ -149,12 +146,13 @@ function withHighlight(url, query) {
   return `${path}?hl=${encodeURIComponent(query)}${hash ? "#" + hash : ""}`;
 }
 
-function renderResult(data, found, entryHits, parts, query, all) {
+function renderResult(record, found, entryHits, parts, query, all) {
   const item = document.createElement("li");
+  const url = pageUrl(record.path);
   // The text before the first entry when it contains the query; the whole page when no single part does.
-  const lead = found.length ? (found[0].id ? null : found[0].text) : all.map((s) => s.text).join("");
-  item.innerHTML = `<a class="result-title" href="${escapeHtml(withHighlight(data.url, query))}">${escapeHtml(data.meta.title)}</a>`
-    + (data.meta.part ? ` <span class="result-part">${escapeHtml(data.meta.part)}</span>` : "")
+  const lead = found.length ? (found[0].id ? null : found[0].text) : all.map((s) => s.text).join(" ");
+  item.innerHTML = `<a class="result-title" href="${escapeHtml(withHighlight(url, query))}">${escapeHtml(record.title)}</a>`
+    + (record.meta.part ? ` <span class="result-part">${escapeHtml(record.meta.part)}</span>` : "")
     + (lead === null ? "" : `<p class="result-excerpt">${excerpt(lead, parts)}</p>`);
   if (entryHits.length) {
     const sub = document.createElement("ul");
@@ -162,8 +160,8 @@ function renderResult(data, found, entryHits, parts, query, all) {
     for (const hit of entryHits) {
       const li = document.createElement("li");
       const title = hit.title.replace(/[#]$/, "");
-      li.innerHTML = `<a href="${escapeHtml(withHighlight(`${data.url}#${hit.id}`, query))}">${escapeHtml(title)}</a>`
-        + `<p class="result-excerpt">${excerpt(hit.text.slice(hit.title.length), parts)}</p>`;
+      li.innerHTML = `<a href="${escapeHtml(withHighlight(`${url}#${hit.id}`, query))}">${escapeHtml(title)}</a>`
+        + `<p class="result-excerpt">${excerpt(hit.body, parts)}</p>`;
       sub.append(li);
     }
     item.append(sub);
@@ -196,23 +194,24 @@ class Search {
   get estimate() { return this.pages + this.list.length - this.next; }
 
   /** Check the next candidates, in Pagefind's order, until `count` more contain the query;
-   * `show(data, hits, entryHits, pieces)` for each. False when a newer search replaced this one. */
+   * `show(record, hits, entryHits, pieces)` for each. False when a newer search replaced this one. */
   async more(count, show, stillCurrent) {
     const target = this.pages + count;
     while (this.pages < target && !this.done) {
       const batch = this.list.slice(this.next, this.next + Math.max(target - this.pages, 4));
       this.next += batch.length;
-      const pages = await Promise.all(batch.map((candidate) => candidate.data()));
-      if (!stillCurrent()) return false;
-      for (const data of pages) {
-        const pieces = sections(data);
+      const arriving = batch.map((candidate) => candidate.record());   // fetched together, shown in order
+      for (const next of arriving) {
+        const record = await next;
+        if (!stillCurrent()) return false;
+        const pieces = sections(record);
         // The page must contain every part, not necessarily within one entry (大运河 亚运).
-        if (!contains(pieces.map((s) => s.text).join(""), this.parts)) continue;  // all pairs, but not the query
+        if (!contains(pieces.map((s) => s.text).join(" "), this.parts)) continue;  // all pairs, but not the query
         const hits = pieces.filter((s) => contains(s.text, this.parts));
         const entryHits = hits.filter((s) => s.id);
         this.pages += 1;
         this.entries += entryHits.length;
-        show(data, hits, entryHits, pieces);
+        show(record, hits, entryHits, pieces);
       }
     }
     return true;
@@ -259,8 +258,8 @@ function searchPage(form) {
 
   async function more(search) {
     moreButton.disabled = true;
-    const show = (data, hits, entryHits, pieces) =>
-      list.append(renderResult(data, hits, entryHits, search.parts, search.query, pieces));
+    const show = (record, hits, entryHits, pieces) =>
+      list.append(renderResult(record, hits, entryHits, search.parts, search.query, pieces));
     if (!await search.more(PAGE_SIZE, show, () => current === search)) return;
     status.textContent = search.status(strings);
     moreButton.hidden = search.done;
@@ -310,6 +309,7 @@ function searchPage(form) {
     again.list = again.all.filter((candidate) => passes(chosen, candidate.facets));
     current = again;
     list.replaceChildren();
+    status.textContent = strings.loading;
     return more(again);
   }
 
@@ -372,10 +372,10 @@ function searchBox(form) {
       return;
     }
     if (current !== search) return;
-    const show = (data) => {
+    const show = (record) => {
       const item = document.createElement("li");
-      item.innerHTML = `<a href="${escapeHtml(withHighlight(data.url, query))}">${escapeHtml(data.meta.title)}</a>`
-        + (data.meta.part ? ` <span class="result-part">${escapeHtml(data.meta.part)}</span>` : "");
+      item.innerHTML = `<a href="${escapeHtml(withHighlight(pageUrl(record.path), query))}">${escapeHtml(record.title)}</a>`
+        + (record.meta.part ? ` <span class="result-part">${escapeHtml(record.meta.part)}</span>` : "");
       list.append(item);
     };
     if (!await search.more(POPUP_SIZE, show, () => current === search)) return;

@@ -105,9 +105,42 @@ if (window.matchMedia("(max-width: 52rem)").matches) {
   for (const fold of document.querySelectorAll("details.toc-fold")) fold.open = false;
 }
 
-// Offline: the service worker precaches the site and its search on the first visit.
+// Offline (sw.js, yearbook/offline.py): the worker keeps the site's shell and search index
+// on the first visit, and the search records of every volume the reader opens; the volume
+// page's button keeps the whole volume (its pages and photos) on this device.
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   navigator.serviceWorker.register((document.documentElement.dataset.root || "/") + "sw.js").catch(() => {});
+  const volume = document.documentElement.dataset.volume;
+  const keep = document.querySelector(".keep-offline");
+  navigator.serviceWorker.ready.then((registration) => {
+    const worker = registration.active;
+    if (volume) worker.postMessage({ keep: [`${volume}:search`] });
+    if (!keep) return;
+    const button = keep.querySelector("button");
+    const status = keep.querySelector("[role=status]");
+    const group = keep.dataset.volume;
+    let isKept = false;
+    const show = (kept) => {
+      isKept = kept;
+      button.textContent = kept ? keep.dataset.drop : keep.dataset.keep;
+      status.textContent = kept ? keep.dataset.kept : "";
+      button.disabled = false;
+    };
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      const data = event.data || {};
+      if (data.kept && Array.isArray(data.kept)) show(data.kept.includes(group));
+      else if (data.group === group && "kept" in data) show(data.kept);
+      else if (data.group === group && data.total) {
+        status.textContent = keep.dataset.saving.replace("{done}", data.done).replace("{total}", data.total);
+      }
+    });
+    button.addEventListener("click", () => {
+      button.disabled = true;
+      worker.postMessage(isKept ? { drop: [group] } : { keep: [group, `${group}:search`] });
+    });
+    keep.hidden = false;
+    worker.postMessage({ status: true });
+  });
 }
 
 // Arriving from a search result (?hl=words): mark the words in the text, and

@@ -157,9 +157,15 @@ def test_the_offline_list_is_written_after_search_and_names_every_file(site, run
 
     enable_search(site)
     assert run(site, "build", "--precompress", "--output", str(tmp_path / "out"))[0] == 0
-    listed = set(json.loads((tmp_path / "out/offline.json").read_text(encoding="utf-8"))["files"])
+    from yearbook.offline import NOT_CACHED
+
+    groups = json.loads((tmp_path / "out/offline.json").read_text(encoding="utf-8"))["groups"]
+    assert set(groups) == {"shell", "2022", "2022:search"}
+    listed = set().union(*(set(group["files"]) for group in groups.values()))
     files = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
-    assert "pagefind/pagefind.js" in listed and any(f.startswith("pagefind/fragment/") for f in listed)
+    assert "pagefind/pagefind.js" in groups["shell"]["files"] and "pagefind/facets.zh-cn.yb" in groups["shell"]["files"]
+    assert not any(f.startswith(NOT_CACHED) for f in listed)   # Pagefind's fragments: search.js reads records
+    assert "zh/2022/gov/data/" in groups["2022"]["files"] and "search/zh/2022/gov/data.yb" in groups["2022:search"]["files"]
     pages = {f[: -len("index.html")] for f in files if f.endswith("index.html")}
     others = {f for f in files if not f.endswith(("index.html", ".gz", ".br"))} - {"offline.json", "sw.js", ".yearbook-output"}
-    assert listed == pages | others
+    assert listed == {f for f in pages | others if not f.startswith(NOT_CACHED)}

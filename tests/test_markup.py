@@ -2,7 +2,7 @@
 from yearbook.markdown import render_markdown
 from yearbook.markup import (CJK, PLACEHOLDER, SITE_LINK, VALID_ID, find_figure, mark_foreign, placeholders,
                              split_before_entries, split_entries, strip_tags, without_foreign)
-from yearbook.search import search_tokens, with_search_tokens
+from yearbook.search import search_record, search_tokens
 from yearbook.markup import SEARCH_BODY_END, SEARCH_BODY_START
 
 BODY = """前言段落。
@@ -43,10 +43,18 @@ def test_foreign_text_is_marked_and_removed_whole_even_with_nested_blocks():
     html = "<p>English</p>\n" + mark_foreign(inner, "zh-CN") + "<p>After</p>\n"
     assert without_foreign(html) == "<p>English</p>\n<p>After</p>\n"
     page = f"{SEARCH_BODY_START}{html}{SEARCH_BODY_END}"
-    tokens = with_search_tokens(page)
-    assert 'class="search-tokens"' in tokens
-    assert search_tokens("中文")[0] not in tokens   # the foreign block's text is not this language's
+    record = search_record(page, "en/x/", "en", "Title", {})
+    assert record["sections"] == [[None, "Title", "English After"]]   # the foreign block is not this language's
     assert not CJK.search(strip_tags(without_foreign(html)))
+
+
+def test_search_records_cut_the_indexed_text_at_headings_with_ids():
+    page = (f'<nav>目录</nav>{SEARCH_BODY_START}<h1>消防</h1><p>导语&amp;说明</p>\n<h2 id="fire-01" class="entry">【概况】'
+            f'<a class="anchor" href="#fire-01">#</a></h2><p>正文一</p><table><tr><td>甲</td><td>乙</td></tr></table>'
+            f'<tbody lang="zh-CN" data-pagefind-ignore><tr><td>外文</td></tr></tbody>{SEARCH_BODY_END}<footer>页脚</footer>')
+    record = search_record(page, "zh/2022/gov/fire/", "zh-CN", "消防", {"volume": "2022"})
+    assert record == {"path": "zh/2022/gov/fire/", "lang": "zh-CN", "title": "消防", "meta": {"volume": "2022"},
+                      "sections": [[None, "消防", "消防 导语&说明"], ["fire-01", "【概况】", "正文一 甲 乙"]]}
 
 
 def test_search_tokens_are_the_character_pairs_search_js_asks_for():

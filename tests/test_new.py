@@ -135,7 +135,7 @@ def test_new_speaks_chinese_when_asked(site, run):
     assert err == ("content/2022/gov/shu-zi-hua-gai-ge.zh.md: 错误：已存在，未写入任何内容\n"
                    "  提示：用 --id 另取一个名称（例如 --id shu-zi-hua-gai-ge-2），或者编辑已有的页面\n")
     code, out, err = run(site, "--lang", "zh", "new", "summary", "--department", "data-burau", "--in", "2022/summaries")
-    assert err == "content/_data/departments.yaml: 错误：未知的单位 id“data-burau”\n  提示：是不是想写“data-bureau”？\n"
+    assert err == "content/_data/departments.yaml: 错误：单位名录中没有单位 id“data-burau”\n  提示：是不是想写“data-bureau”？\n"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -230,7 +230,9 @@ def test_pages_cached_by_the_offline_worker_come_back_live(site, start, page, tm
     port = free_port()
     with static_server(site / "public", port) as url:
         page.goto(f"{url}/zh/2022/gov/meetings/")
-        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # precached and active
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # the shell precached, active
+        page.reload()   # now under the worker, which keeps the pages the reader opens
+        page.wait_for_function("caches.match(location.href).then(Boolean)")
     server = start(site, port=port)
     page.goto(f"{server.url}/zh/2022/gov/meetings/")
     page.wait_for_function("window.__livereload === true", timeout=15_000)

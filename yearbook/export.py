@@ -17,7 +17,6 @@ build (search included) and rewrites it:
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import posixpath
@@ -29,11 +28,13 @@ from urllib.parse import urlsplit
 from . import output
 from .config import Config
 from .diagnostics import Diagnostics, Location
+from .search import RECORD_SUFFIX, RECORDS_DIR, decode_record
 
 DOWNLOADS = "downloads"                   # build's offline zips (offline_zip in config.yaml)
-LEFT_OUT = ("sw.js", "offline.json", "pagefind/", "robots.txt", "sitemap.xml", DOWNLOADS + "/")
-OFFLINE_SEARCH = "search"                 # folder of the per-language record scripts
-CHAR_INDEX = re.compile("\u2045[^\u2046]*\u2046")   # the hidden character lists (search.py)
+# The search records (search/**.yb) are left out too: from disk nothing can be fetched,
+# so each language's records go into one plain script instead, search/LANG.js.
+LEFT_OUT = ("sw.js", "offline.json", "pagefind/", "robots.txt", "sitemap.xml", DOWNLOADS + "/", RECORDS_DIR + "/")
+OFFLINE_SEARCH = RECORDS_DIR              # folder of the per-language record scripts
 ONLINE_ONLY = re.compile(r"<[a-z]+ [^>]*data-online-only[^>]*>.*?</[a-z]+>\n?", re.S)   # e.g. the download link
 MANIFEST_LINK = re.compile(r'<link rel="manifest"[^>]*>\n?')   # an installable web app needs a server
 REFRESH_FOLDER = re.compile(r'(<meta http-equiv="refresh" content="0; url=[^"]*/)"')
@@ -116,7 +117,7 @@ def edition_files(built: Path, config: Config, strings: dict, version: str, diag
             entries.append((rel, path))
     records = records if records is not None else search_records(built, config, diags)
     for lang, all_records in records.items():
-        kept = [r for r in all_records if not (others and r["url"].startswith(others))]
+        kept = [r for r in all_records if not (others and r["path"].startswith(others))]
         data = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         code = json.dumps(config.language(lang).code)   # search.js looks its page's <html lang> up
         entries.append((f"{OFFLINE_SEARCH}/{lang}.js",
@@ -178,45 +179,19 @@ def _with_search_records(html: str, rel: str, lang: str, config: Config) -> str:
 
 
 def search_records(built: Path, config: Config, diags: Diagnostics) -> dict:
-    """Per language: the records Pagefind holds for each page (url, text, headings, metadata),
-    read back from the index this build wrote, addresses made relative to the site root."""
+    """Per language: every page's search record (yearbook/search.py), in address order."""
     records: dict = {lang.key: [] for lang in config.languages}
-    codes = {lang.code.lower(): lang.key for lang in config.languages}
-    fragments = sorted((built / "pagefind" / "fragment").glob("*.pf_fragment"))
-    if not fragments:
+    keys = {lang.code: lang.key for lang in config.languages}
+    files = sorted((built / RECORDS_DIR).rglob(f"*{RECORD_SUFFIX}"))
+    if not (built / "pagefind").is_dir() or not files:
         diags.error(Location(config.file), "output.no-search-index")
         return {}
-    page_langs = _languages_of_pages(built, codes)
-    for fragment in fragments:
-        raw = gzip.decompress(fragment.read_bytes())
-        data = json.loads(raw[raw.index(b"{"):])   # Pagefind writes a short signature before the JSON
-        url = data["url"]
-        lang = page_langs.get(url)
-        if lang is None:
-            continue
-        inner = url[len(config.base_path):] if url.startswith(config.base_path) else url.lstrip("/")
-        records[lang].append({
-            "url": posixpath.join(inner, "index.html") if inner.endswith("/") or not inner else inner,
-            # The extended binary stores Chinese with a zero-width space between its words;
-            # pagefind.js removes them before handing a record out, so the export does too.
-            "content": CHAR_INDEX.sub(" ", data["content"]).replace("\u200b", ""),
-            "meta": data.get("meta", {}),
-            "anchors": [{"id": a.get("id"), "element": a.get("element"), "text": a.get("text")}
-                        for a in data.get("anchors", [])],
-        })
+    for path in files:
+        record = decode_record(path.read_bytes())
+        records[keys[record["lang"]]].append(record)
     for lang in records:
-        records[lang].sort(key=lambda record: record["url"])
+        records[lang].sort(key=lambda record: record["path"])
     return records
-
-
-def _languages_of_pages(built: Path, codes: dict) -> dict:
-    """URL → language key, from each page's <html lang>."""
-    found = {}
-    for page in built.rglob("index.html"):
-        match = re.search(r'<html lang="([^"]+)"', page.read_text(encoding="utf-8")[:400])
-        if match and match.group(1).lower() in codes:
-            found["/" + page.parent.relative_to(built).as_posix() + "/"] = codes[match.group(1).lower()]
-    return found
 
 
 def write_zip(folder: Path, archive: Path) -> Path:

@@ -1,9 +1,19 @@
-"""Offline reading: a service worker that precaches the whole site, search included.
+"""Offline reading at archive scale: a service worker that keeps what a reader needs.
 
-On a reader's first visit the worker downloads every page and the Pagefind
-bundle listed in offline.json, then answers from that cache first, so pages
-and search keep working with the network off. The cache is named after a hash
-of every file, so each build that changes anything replaces it.
+An archive of 30 volumes is hundreds of megabytes, so nothing like the whole site is
+precached. offline.json splits the files into groups, each with a version (a hash of
+its files), and the worker (sw.js) keeps:
+
+- "shell", on the first visit: the home, search and department pages, static files,
+  and the search index itself (pagefind.js, its WebAssembly, index chunks, facet tables);
+- "VOLUME:search", the records the search page checks (search/LANG/VOLUME/…), for
+  each volume the reader opens: search works offline over the volumes they read;
+- "VOLUME", the volume's pages and photos, when the reader asks for it with the
+  button on the volume's page ("keep this volume offline");
+- pages the reader opened, as they are opened.
+
+A group is downloaded again only when its version changes, so a new build that
+touched one volume does not make readers download the others again.
 """
 from __future__ import annotations
 
@@ -12,72 +22,173 @@ import json
 from pathlib import Path
 
 SKIP = {".yearbook-output", "sw.js", "offline.json"}
+# Never fetched by the site: Pagefind's fragments (search.js reads the records instead)
+# and its ready-made interfaces; the offline zips are downloads, not pages.
+NOT_CACHED = ("downloads/", "pagefind/fragment/", "pagefind/pagefind-ui.", "pagefind/pagefind-component-ui.",
+              "pagefind/pagefind-modular-ui.", "pagefind/pagefind-highlight.")
 
-WORKER = """// Service worker: precache the site on the first visit, then serve it cache-first (offline too).
+WORKER = """// Service worker (yearbook/offline.py): the shell on the first visit, the search records of
+// each volume opened, a whole volume on request; cache first, so pages and search work offline.
 "use strict";
 const VERSION = "%(version)s";
 const ROOT = "%(root)s";
-const CACHE = "yearbook-" + VERSION;
+const PREFIX = "yearbook-";
+const KEPT = PREFIX + "kept";            // which groups this reader keeps (a JSON list)
+const RUNTIME = PREFIX + "runtime-" + VERSION;   // pages opened, for this build
+
+let manifestPromise = null;
+const manifest = () => (manifestPromise = manifestPromise ||
+  fetch(ROOT + "offline.json", { cache: "no-store" }).then((r) => r.json()));
+const cacheName = (group, version) => PREFIX + group.replace(":", "-") + "-" + version;
+
+async function kept() {
+  const entry = await (await caches.open(KEPT)).match(ROOT + "__kept__");
+  return entry ? entry.json() : [];
+}
+
+async function setKept(groups) {
+  await (await caches.open(KEPT)).put(ROOT + "__kept__", new Response(JSON.stringify([...new Set(groups)])));
+}
+
+/** Download a group into its versioned cache (nothing when that version is there already). */
+async function fill(group, report) {
+  const entry = (await manifest()).groups[group];
+  if (!entry) return;
+  const name = cacheName(group, entry.version);
+  if ((await caches.keys()).includes(name) && !(await caches.open(name).then((c) => c.match(ROOT + "__partial__")))) return;
+  const cache = await caches.open(name);
+  await cache.put(ROOT + "__partial__", new Response(""));
+  for (let i = 0; i < entry.files.length; i += 40) {
+    await cache.addAll(entry.files.slice(i, i + 40).map((file) => ROOT + file));
+    if (report) report(Math.min(i + 40, entry.files.length), entry.files.length);
+  }
+  await cache.delete(ROOT + "__partial__");
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    const manifest = await (await fetch(ROOT + "offline.json", { cache: "no-store" })).json();
-    const cache = await caches.open(CACHE);
-    for (let i = 0; i < manifest.files.length; i += 40) {
-      await cache.addAll(manifest.files.slice(i, i + 40).map((file) => ROOT + file));
-    }
+    await fill("shell");
     await self.skipWaiting();
   })());
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
+    const groups = (await manifest()).groups;
+    const wanted = new Set([KEPT, RUNTIME]);
+    for (const group of ["shell", ...await kept()]) {
+      if (groups[group]) wanted.add(cacheName(group, groups[group].version));
+    }
     for (const name of await caches.keys()) {
-      if (name.startsWith("yearbook-") && name !== CACHE) await caches.delete(name);
+      if (name.startsWith(PREFIX) && !wanted.has(name)) await caches.delete(name);
     }
     await self.clients.claim();
+    for (const group of await kept()) await fill(group);   // a new build: only changed groups download
+  })());
+});
+
+// The page asks: {keep: [groups]} (the volume it shows: its search records; or a whole
+// volume, from the button), {drop: [groups]}, {status: true}. Answers go to that page.
+self.addEventListener("message", (event) => {
+  const client = event.source;
+  const say = (data) => client && client.postMessage(data);
+  event.waitUntil((async () => {
+    const groups = (await manifest()).groups;
+    if (event.data.keep) {
+      const wanted = event.data.keep.filter((group) => groups[group]);
+      await setKept([...await kept(), ...wanted]);
+      for (const group of wanted) {
+        await fill(group, (done, total) => say({ group, done, total }));
+        say({ group, kept: true });
+      }
+    }
+    if (event.data.drop) {
+      await setKept((await kept()).filter((group) => !event.data.drop.includes(group)));
+      for (const group of event.data.drop) {
+        if (groups[group]) await caches.delete(cacheName(group, groups[group].version));
+        say({ group, kept: false });
+      }
+    }
+    if (event.data.status) say({ kept: await kept() });
   })());
 });
 
 self.addEventListener("fetch", (event) => {
-  if (event.request.method !== "GET") return;
+  const request = event.request;
+  if (request.method !== "GET" || !request.url.startsWith(self.location.origin)) return;
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
     // ignoreSearch: Pagefind asks for pagefind-entry.json?ts=…, search hits carry ?hl=…
-    const cached = await cache.match(event.request, { ignoreSearch: true });
+    const cached = await caches.match(request, { ignoreSearch: true });
     if (cached) return cached;
     try {
-      return await fetch(event.request);
+      const response = await fetch(request);
+      if (response.ok && request.mode === "navigate") {
+        (await caches.open(RUNTIME)).put(request.url.split(/[?#]/)[0], response.clone());
+      }
+      return response;
     } catch (error) {
-      return (await cache.match(ROOT + "404.html")) || Response.error();
+      return (await caches.match(ROOT + "404.html")) || Response.error();
     }
   })());
 });
 """
 
 
-def write_offline_bundle(staging: Path, root: str, known: dict | None = None, seen: dict | None = None) -> int:
-    """offline.json (every file, pages as their directory URLs) and sw.js; returns the file count.
+def group_of(rel: str, volumes: set) -> str:
+    """The offline group of an output file: VOLUME (its pages, photos), VOLUME:search (its
+    search records) or shell. Pages are LANG/VOLUME/…, photos media/VOLUME/…, records
+    search/LANG/VOLUME/…."""
+    parts = rel.split("/")
+    if parts[0] == "media" and len(parts) > 2 and parts[1] in volumes:
+        return parts[1]
+    if parts[0] == "search" and len(parts) > 3 and parts[2] in volumes:
+        return parts[2] + ":search"
+    if len(parts) > 2 and parts[1] in volumes:
+        return parts[1]
+    return "shell"
 
-    `known` maps output paths to the SHA-1 of what was written, so pages are not read back;
-    `seen` (serve keeps one) remembers digests by (path, mtime, size) across rebuilds."""
+
+def write_offline_bundle(staging: Path, root: str, known: dict | None = None, seen: dict | None = None,
+                         volumes=None) -> int:
+    """offline.json (the groups, pages as their directory URLs) and sw.js; returns the file count.
+
+    `volumes` are the volume folder names (default: those of the offline.json already in
+    `staging`, for serve's re-index). `known` maps output paths to the SHA-1 of what was
+    written, so pages are not read back; `seen` (serve keeps one) remembers digests by
+    (path, mtime, size) across rebuilds."""
     known = known or {}
-    files, digest, current = [], hashlib.sha1(), set()
+    if volumes is None:
+        previous = staging / "offline.json"
+        volumes = [g for g in json.loads(previous.read_text(encoding="utf-8")).get("groups", {})
+                   if g != "shell" and ":" not in g] if previous.exists() else []
+    volumes = set(volumes)
+    groups: dict = {"shell": ([], hashlib.sha1())}
+    for volume in sorted(volumes):
+        groups[volume] = ([], hashlib.sha1())
+        groups[volume + ":search"] = ([], hashlib.sha1())
+    overall, current = hashlib.sha1(), set()
+    count = 0
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         rel = path.relative_to(staging).as_posix()
-        if rel in SKIP or rel.startswith("downloads/"):   # the offline zips: read from disk, not cached
+        if rel in SKIP or rel.startswith(NOT_CACHED):
             continue
         url = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+        files, digest = groups[group_of(rel, volumes)]
         files.append(url)
-        digest.update(rel.encode() + b"\0" + (known.get(rel) or _file_digest(path, seen, current)))
+        line = rel.encode() + b"\0" + (known.get(rel) or _file_digest(path, seen, current))
+        digest.update(line)
+        overall.update(line)
+        count += 1
     if seen is not None:  # forget files that are gone or changed
         for key in [k for k in seen if k not in current]:
             del seen[key]
-    version = digest.hexdigest()[:16]
-    (staging / "offline.json").write_text(json.dumps({"version": version, "files": files}, ensure_ascii=False, indent=0),
-                                          encoding="utf-8")
+    version = overall.hexdigest()[:16]
+    manifest = {"version": version,
+                "groups": {name: {"version": digest.hexdigest()[:16], "files": files}
+                           for name, (files, digest) in groups.items() if files}}
+    (staging / "offline.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
     (staging / "sw.js").write_text(WORKER % {"version": version, "root": root}, encoding="utf-8")
-    return len(files)
+    return count
 
 
 def _file_digest(path: Path, seen: dict | None, current: set) -> bytes:

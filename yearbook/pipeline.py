@@ -182,7 +182,8 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                     offline_edition.write_downloads(config, staging, strings, diags)
                 report.stop_on_errors()
             with report.step("offline"):   # after search: the offline list names the index files
-                write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered})
+                write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered},
+                                     volumes=[v.key for v in site.volumes()])
             if precompress:   # last: every file the site serves, the offline list and worker included
                 with report.step("precompress"):
                     output.precompress(staging)

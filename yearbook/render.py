@@ -20,7 +20,7 @@ from .links import DepartmentLink, Link, department_link, page_link
 from .messages import t as _t
 from .pages import Page
 from .provenance import provenance_view
-from .search import INDEXED_TYPES, filter_options, page_filters, with_search_tokens
+from .search import INDEXED_TYPES, encode_record, filter_options, page_filters, record_path, search_record
 from .site import Site, media_url
 from .sitewide import theme_colours
 from .markup import PLACEHOLDER, PLACEHOLDER_START, SITE_LINK, SITE_LINK_PREFIX, entry_heading_open, find_figure, is_cjk_language, split_entries, strip_tags
@@ -114,6 +114,7 @@ class Renderer:
                                                                   current=other.key == lang) for other in config.languages],
             "nav_html": self.nav_html(page, volume),
             "volume": self.link(volume.key, lang).with_(meta=volume.meta) if volume else None,
+            "volume_key": volume.key if volume else "",   # the offline group of the page (offline.py)
             "children": [self.link(k, lang).with_(node=site.nodes[k]) for k in node.children],
             "prev": self.neighbour(page, -1),
             "next": self.neighbour(page, +1),
@@ -121,7 +122,6 @@ class Renderer:
                                                      if node.type == "home" else []) for v in self.volumes],
             "body": Markup(self.body(page)),
             "indexed": self.indexed(page),
-            "search_filters": page_filters(site, page, self.strings[lang]) if self.searchable(page) else [],
             "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
             "search_tokens": "bigram" if is_cjk_language(site.config.language(lang).code) else "",
             "dept": lambda dept_id: self.department(dept_id, lang),
@@ -142,13 +142,17 @@ class Renderer:
         return page.type in INDEXED_TYPES and page.text_status != MISSING
 
     def searchable(self, page: Page) -> bool:
-        """Indexed, and the site has search: then the page carries the hooks of exact search
-        (character indexes, filter metadata). A site with `search: false` does not pay for them."""
+        """Indexed, and the site has search: then the page publishes its search record
+        (yearbook/search.py). A site with `search: false` does not pay for it."""
         return self.site.config.search and self.indexed(page)
 
-    def tokenized(self, page: Page) -> bool:
-        """Searched by character pairs (yearbook/search.py): the indexed pages in a CJK language."""
-        return self.searchable(page) and is_cjk_language(self.site.config.language(page.lang).code)
+    def search_record(self, page: Page, html: str) -> dict | None:
+        """The page's record for the search page: its text by entry and its filter values."""
+        meta = {}
+        for key, value in page_filters(self.site, page, self.strings[page.lang]):
+            meta[key] = value.split(" | ") if key == "departments" else value
+        path = page.url[len(self.site.config.base_path):]
+        return search_record(html, path, self.site.config.language(page.lang).code, page.title, meta)
 
     def nav_html(self, page: Page, volume) -> Markup:
         """The volume's table of contents: every part, and the open part's pages.
@@ -346,10 +350,7 @@ class Renderer:
     def render(self, page: Page) -> str:
         template = self.env.get_template(f"{page.type}.html")
         context = self.context(page)
-        html = template.render(context)
-        if self.tokenized(page):
-            html = with_search_tokens(html)
-        return html
+        return template.render(context)
 
 
 # Pages whose Open Graph type is "article" (the rest are "website").
@@ -397,6 +398,12 @@ def render_one(renderer: Renderer, item) -> tuple:
     target.parent.mkdir(parents=True, exist_ok=True)
     data = html.encode("utf-8")
     target.write_bytes(data)
+    if renderer.searchable(page):
+        record = renderer.search_record(page, html)
+        if record is not None:
+            path = Path(staging) / record_path(record["path"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(encode_record(record))
     return page.out_path, [], hashlib.sha1(data).digest()  # the offline bundle's version needs no re-read
 
 

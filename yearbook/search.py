@@ -1,7 +1,29 @@
-"""Exact search: what the pages carry for it (hidden character-pair tokens, filter
-metadata) and the search pages. Pagefind itself is run by search_index.py."""
+"""Exact search: the record each indexed page publishes for the search page, the
+character-pair tokens Pagefind indexes, filter metadata, and the search pages.
+Pagefind itself is run by search_index.py.
+
+How search works (static/search.js is the other half of each contract here):
+
+- Pagefind segments Chinese one way when indexing and the browser segments the
+  query another way (Intl.Segmenter), so some pages that contain a query are not
+  found and some found pages do not contain it. Search here is exact instead,
+  with the dictionary-free technique of Lucene's CJK bigram filter: Pagefind
+  indexes, for every Chinese page, the distinct overlapping character pairs of
+  its text, each pair written as one 6-letter word it neither splits nor stems,
+  and the search page asks for the query's pairs. Every page that contains the
+  query contains them all (recall is kept) and few other pages do. Digits and
+  Latin letters take part as characters, so 8.1%, PM2.5 and 1968.6亿元 are found.
+- Pagefind indexes a shadow copy of each page that holds only what it must match
+  (search_index.py): the pairs for Chinese, the text for English. The search page
+  checks a candidate against the page's *record*, search/PATH.yb: its title,
+  filter values and text cut at its entries, gzip-compressed. So the published
+  pages carry nothing hidden, Pagefind does not segment text nobody searches by,
+  and a check downloads the text once, not text plus tokens.
+"""
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from html import unescape
@@ -10,31 +32,18 @@ from .data import row_ids
 from .diagnostics import Diagnostics
 from .messages import t
 from .site import add_generated_page, generated_key_clash
-from .markup import SEARCH_BODY_END, SEARCH_BODY_START, strip_tags, without_foreign
+from .markup import SEARCH_BODY_END, SEARCH_BODY_START, without_foreign
 from .translation import MISSING
 
+INDEXED_TYPES = ("section", "summary", "tasks", "article")
 
-# --- What the pages carry for search -------------------------------------------
-#
-# Pagefind segments Chinese one way when indexing and the browser segments the
-# query another way (Intl.Segmenter), so some pages that contain a query are not
-# found and some found pages do not contain it. Search here is exact instead,
-# with the dictionary-free technique of Lucene's CJK bigram filter: every Chinese
-# page carries, hidden between ⁅ and ⁆, the distinct overlapping character pairs
-# of its indexed text, each pair written as one 6-letter word Pagefind neither
-# splits nor stems. The search page asks for the query's pairs: every page that
-# contains the query contains them all (recall is kept), few other pages do, and
-# static/search.js checks the text of the pages it shows. Digits and Latin
-# letters take part as characters, so 8.1%, PM2.5 and 1968.6亿元 are found too.
-#
-# The scheme is a contract with static/search.js (pagefindQuery): change both.
 
-TOKENS_START, TOKENS_END = "\u2045", "\u2046"
+# --- Character-pair tokens (static/search.js: pagefindQuery) ------------------------
+
 # Runs of letters, digits and . % + - / (Python's \w is JS's [\p{L}\p{N}_]).
 RUN_SPLIT = re.compile(r"[^\w.%+\-/]+|_+")
 TOKEN_SPACE = 36 ** 3     # a character is 3 base-36 digits of its code point, modulo this
 RUN_END = "\0"            # the last character of a run is paired with this ("000")
-INDEXED_TYPES = ("section", "summary", "tasks", "article")
 
 
 class _Letters(dict):
@@ -61,27 +70,66 @@ def search_tokens(text: str) -> list[str]:
     return [letters[a] + letters[b] for a, b in pairs]
 
 
-def with_search_tokens(html: str) -> str:
-    """The page with the hidden token list of its indexed text, at the end of that text.
-    Blocks shown in another language (a translation's fallbacks) are not this language's."""
+# --- Search records (static/search.js: loadRecord, sections) -------------------------
+
+RECORDS_DIR = "search"          # search/zh/2022/gov/fire.yb for /zh/2022/gov/fire/
+RECORD_SUFFIX = ".yb"           # gzip-compressed JSON: not a type a server re-encodes
+_BLOCK = re.compile(r"<(?:/?(?:p|div|li|ul|ol|table|thead|tbody|tr|td|th|h[1-6]|section|figure|figcaption"
+                    r"|blockquote|dl|dt|dd|caption|aside|nav|header|footer)\b|br\b)[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+_IGNORED_TBODY = re.compile(r"<tbody[^>]*data-pagefind-ignore[^>]*>.*?</tbody>", re.S)
+_HEADING_WITH_ID = re.compile(r'<h[1-6]\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h[1-6]>', re.S)
+_SPACES = re.compile(r"\s+")
+
+
+def _text(html: str) -> str:
+    return _SPACES.sub(" ", unescape(_TAG.sub("", _BLOCK.sub(" ", html)))).strip()
+
+
+def search_record(html: str, path: str, lang_code: str, title: str, meta: dict) -> dict | None:
+    """What the search page checks a candidate against: the text Pagefind would index
+    (the page's <article data-pagefind-body>, without blocks in another language),
+    cut before every heading with an id: [[id, heading, text], …], the first id null.
+    `path` is the page's address relative to the site root (zh/2022/gov/fire/)."""
     start = html.find(SEARCH_BODY_START)
     end = html.find(SEARCH_BODY_END, start)
     if start < 0 or end < 0:
-        return html
-    text = unescape(strip_tags(without_foreign(html[start:end])))
-    tokens = search_tokens(text)
-    if not tokens:
-        return html
-    block = f'<p hidden class="search-tokens">{TOKENS_START} {" ".join(tokens)} {TOKENS_END}</p>\n'
-    return html[:end] + block + html[end:]
+        return None
+    region = _IGNORED_TBODY.sub("", without_foreign(html[start + len(SEARCH_BODY_START):end]))
+    sections, at, anchor = [], 0, [None, title]
+    for heading in _HEADING_WITH_ID.finditer(region):
+        sections.append(anchor + [_text(region[at:heading.start()])])
+        anchor, at = [heading.group(1), _text(heading.group(2)).rstrip("#").strip()], heading.end()
+    sections.append(anchor + [_text(region[at:])])
+    return {"path": path, "lang": lang_code, "title": title, "meta": meta, "sections": sections}
+
+
+def record_path(path: str) -> str:
+    """Where a page's record is, relative to the site root: zh/2022/gov/fire/ → search/zh/2022/gov/fire.yb."""
+    return f"{RECORDS_DIR}/{path.strip('/')}{RECORD_SUFFIX}"
+
+
+def encode_record(record: dict) -> bytes:
+    """Deterministic bytes: sorted keys, gzip without a timestamp."""
+    data = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def decode_record(data: bytes) -> dict:
+    return json.loads(gzip.decompress(data))
+
+
+def record_text(record: dict) -> str:
+    """All the text of a record, as Pagefind is given it."""
+    return " ".join(f"{heading} {text}" if ident else text for ident, heading, text in record["sections"])
 
 
 def page_filters(site, page, strings: dict) -> list:
     """(filter, value) pairs in the page's language: volume, part, departments, kind of content.
 
-    They go into Pagefind as metadata, not as Pagefind filters: Pagefind writes
-    its filter index in a different byte order on every run (Pagefind#638), and
-    the search page filters the exact results itself anyway."""
+    They go into the page's search record and the facet tables, not into Pagefind's
+    filters: Pagefind writes its filter index in a different byte order on every run
+    (Pagefind#638), and the search page filters its candidates itself."""
     lang, default = page.lang, site.config.default_language
     node = page.node
     pairs = []

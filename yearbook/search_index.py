@@ -1,9 +1,10 @@
-"""Full-text search index: the Pagefind binary run once over the staged site.
+"""Full-text search index: the Pagefind binary run once over shadow pages made from
+the staged site's search records, then the facet tables the search page filters by.
 
-One bulk run, not the Python API's one message per page (~0.1 s each). The
-extended binary is required: it is the one that segments Chinese. What the
-pages carry for exact search (character indexes, filter metadata) and the
-search page are in search.py.
+One bulk run, not the Python API's one message per page (~0.1 s each). Pagefind
+never sees Chinese text (a Chinese shadow page holds its character pairs:
+search.py), so its segmentation does not matter; the extended binary is the one
+installed (requirements.txt) and is as good for the English pages.
 """
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from html import escape
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Location
+from .markup import is_cjk_language
+from .search import RECORD_SUFFIX, RECORDS_DIR, decode_record, encode_record, record_text, search_tokens
 
 
 def pagefind_binary() -> str | None:
@@ -29,12 +34,22 @@ def pagefind_binary() -> str | None:
 
 
 def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
-    """Index the staged site into staging/pagefind; returns the number of indexed pages."""
+    """Index the staged site's search records into staging/pagefind; returns the number of indexed pages.
+
+    Pagefind reads a shadow copy of each record, in a folder beside the staging one
+    that is deleted afterwards (yearbook/search.py says why)."""
     binary = pagefind_binary()
     if binary is None:
         diags.error(Location(config_file), "output.pagefind-missing")
         return 0
-    result = subprocess.run([binary, "--site", str(staging), "--quiet"], capture_output=True, text=True)
+    records = sorted((staging / RECORDS_DIR).rglob(f"*{RECORD_SUFFIX}"))
+    shadow = Path(tempfile.mkdtemp(prefix=".search-shadow-", dir=staging.parent))
+    try:
+        metas = write_shadow_site(staging, records, shadow)
+        result = subprocess.run([binary, "--site", str(shadow), "--output-path", str(staging / "pagefind"), "--quiet"],
+                                capture_output=True, text=True)
+    finally:
+        shutil.rmtree(shadow, ignore_errors=True)
     if result.returncode != 0:
         diags.error(Location(config_file), "output.pagefind-failed", exit=result.returncode,
                     output=(result.stderr or result.stdout).strip()[-500:])
@@ -42,11 +57,33 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
     entry = staging / "pagefind" / "pagefind-entry.json"
     try:
         _sort_entry_file(entry)
-        write_facet_tables(staging / "pagefind")
+        write_facet_tables(staging, metas)
     except (ValueError, OSError, KeyError) as exc:   # Pagefind exited 0 but wrote no whole index (e.g. the disk filled up)
         diags.error(Location(config_file), "output.pagefind-incomplete", file=entry.name, reason=str(exc))
         return 0
-    return sum(1 for _ in (staging / "pagefind").glob("fragment/*"))
+    return len(records)
+
+
+SHADOW_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
+               '<body><main data-pagefind-body><h1>{title}</h1><p>{words}</p></main></body></html>')
+
+
+def write_shadow_site(staging: Path, records: list, shadow: Path) -> dict:
+    """One page per record, at the record's address, holding what Pagefind is to match:
+    the character pairs of a Chinese page, the text of an English one. Returns
+    page address → (language code, filter values) for the facet tables."""
+    metas = {}
+    for path in records:
+        record = decode_record(path.read_bytes())
+        text = record_text(record)
+        words = " ".join(search_tokens(text)) if is_cjk_language(record["lang"]) else escape(text)
+        rel = path.relative_to(staging / RECORDS_DIR).as_posix()[:-len(RECORD_SUFFIX)]
+        target = shadow / rel / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(SHADOW_PAGE.format(lang=record["lang"], title=escape(record["title"]), words=words),
+                          encoding="utf-8")
+        metas[f"/{rel}/"] = (record["lang"], record["meta"])
+    return metas
 
 
 def _sort_entry_file(path: Path) -> None:
@@ -55,33 +92,33 @@ def _sort_entry_file(path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-# --- Filters without fragment downloads ------------------------------------------
+# --- From a result to its page without downloading Pagefind's fragment -------------
 #
-# The search page filters and counts its candidates before it reads any of them,
-# from a table of each indexed page's volume, part, departments and kind, keyed by
-# the Pagefind fragment id a result carries. (Pagefind's own filters would do it,
-# but it writes their index in a different byte order on every run: Pagefind#638.)
+# A Pagefind result is a fragment id. The search page needs the page's address
+# (to fetch its record) and its filter values (to filter and count candidates
+# before reading any): pagefind/facets.LANG.yb maps fragment id → [address, volume,
+# part, [departments], kind], values numbered per language. (Pagefind's own
+# filters would count too, but it writes their index in a different byte order
+# on every run: Pagefind#638.)
 
 FACET_KEYS = ("volume", "part", "departments", "kind")
 
 
-def write_facet_tables(bundle: Path) -> None:
-    """bundle/facets.LANG.json for each language of a Pagefind bundle, from its fragments' metadata."""
+def write_facet_tables(staging: Path, metas: dict) -> None:
     tables: dict = {}
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((staging / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
-        meta = json.loads(raw[raw.index(b"{"):])["meta"]
+        url = json.loads(raw[raw.index(b"{"):])["url"]   # Pagefind writes a short signature before the JSON
+        lang, meta = metas[url]
         language = fragment.name.split("_", 1)[0]
         values, pages = tables.setdefault(language, ({key: {} for key in FACET_KEYS}, {}))
-        row = []
+        row = [url.lstrip("/")]
         for key in FACET_KEYS:
-            found = [v for v in (meta.get(key) or "").split(" | ") if v] if key == "departments" else \
-                [meta[key]] if meta.get(key) else []
-            numbers = [values[key].setdefault(v, len(values[key])) for v in found]
+            found = meta.get(key) or []
+            numbers = [values[key].setdefault(v, len(values[key])) for v in (found if key == "departments" else [found])]
             row.append(numbers if key == "departments" else (numbers[0] if numbers else None))
-        pages[fragment.stem] = row
+        pages[fragment.stem.split("_", 1)[1]] = row
     for language, (values, pages) in tables.items():
         table = {"values": {("department" if k == "departments" else k): list(v) for k, v in values.items()},
                  "pages": pages}
-        (bundle / f"facets.{language}.json").write_text(
-            json.dumps(table, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        (staging / "pagefind" / f"facets.{language}{RECORD_SUFFIX}").write_bytes(encode_record(table))

@@ -128,11 +128,12 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
                 pipeline.report_template_problems(config, rendered, report.diagnostics)
             report.stop_on_errors()
             with report.step("write"):
-                for out_path, _, _ in rendered:
-                    target = out / out_path
+                for written in sorted(p for p in scratch.rglob("*") if p.is_file()):   # pages and their search records
+                    target = out / written.relative_to(scratch)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(scratch / out_path, target)
+                    os.replace(written, target)
                 if rendered:
-                    write_offline_bundle(out, config.base_path, seen=state.file_digests)
+                    write_offline_bundle(out, config.base_path, seen=state.file_digests,
+                                         volumes=[v.key for v in site.volumes()])
         finally:
             output.discard(scratch)

@@ -51,6 +51,7 @@ from ..config import Config, load_config
 from ..diagnostics import BuildFailed, Diagnostics, Location, relpath
 from ..messages import t
 from ..offline import write_offline_bundle
+from ..search import RECORDS_DIR
 
 POLL_SECONDS = 0.1    # how often the sources are looked at (a look at ~200 files takes a few ms)
 SETTLE_SECONDS = 0.1  # a burst of saves (editor, git checkout) is over when a second look finds nothing new
@@ -437,7 +438,7 @@ def _content_type(name: str) -> str:
 
 
 class SearchIndexer:
-    """Pagefind in a thread, over hard links to the HTML of the latest good build; newest request wins."""
+    """Pagefind in a thread, over hard links to the search records of the latest good build; newest request wins."""
 
     def __init__(self, scratch: Path, site: DevSite):
         self.scratch, self.site = scratch, site
@@ -448,16 +449,16 @@ class SearchIndexer:
         threading.Thread(target=self._run, name="search-index", daemon=True).start()
 
     def request(self, config: Config) -> None:
-        """On the server's thread, right after a build: link its HTML (the next build replaces the folder)."""
+        """On the server's thread, right after a build: link its search records (the next build replaces the folder)."""
         self.loop = IOLoop.current()
         self._count += 1
         copy = self.scratch / f"index-{self._count}"
         out = config.output_dir
-        for page in out.rglob("*.html"):
-            rel = page.relative_to(out)
-            if rel.parts[0] != "pagefind":
+        for record in (out / RECORDS_DIR).rglob("*"):   # what the index is made from (search_index.py)
+            if record.is_file():
+                rel = record.relative_to(out)
                 (copy / rel).parent.mkdir(parents=True, exist_ok=True)
-                output.link_or_copy(page, copy / rel)
+                output.link_or_copy(record, copy / rel)
         with self._ready:
             older, self._wanted = self._wanted, (copy, config)
             self._ready.notify()
