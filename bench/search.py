@@ -9,9 +9,12 @@
    /proc is polled every 20 ms for the VmHWM of the Pagefind process and of the
    build's own Python processes. Reports the build's step timings and the size
    of public/pagefind.
-2. Vanilla Pagefind: a copy of the built site (hard links; changed pages are
-   real copies) without the hidden <p class="search-tokens"> blocks, indexed by
-   the extended Pagefind binary alone (timed and measured the same way).
+2. Vanilla Pagefind: a copy of the built site (hard links), indexed by the
+   extended Pagefind binary alone (timed and measured the same way). The
+   published pages carry nothing for our search (Pagefind reads shadow pages
+   made from the search records: yearbook/search.py), so this is Pagefind over
+   exactly the pages a reader sees; any leftover <p class="search-tokens">
+   block of older builds is removed.
 3. Serves both sites and drives Debian's Chromium (headless) over the query
    list. Ours: /LANG/search/, the query set into #search-input, Enter; first
    results = Enter → the first #search-results > li (or the "none" status),

@@ -71,7 +71,8 @@ async function readYb(url) {
 /** Pagefind fragment id → [page address, volume, part, [departments], kind] (search_index.py),
  * so that candidates are filtered and counted, and their records found, before any is read. */
 let facetTable = null;
-const facets = () => (facetTable = facetTable || readYb(`${root}pagefind/facets.${lang.toLowerCase()}.yb`));
+const facets = () => (facetTable = facetTable || readYb(`${root}pagefind/facets.${lang.toLowerCase()}.yb`)
+  .catch((error) => { facetTable = null; throw error; }));
 
 function facetsOf(values, row) {
   const out = {};
@@ -109,12 +110,15 @@ async function candidates(parts) {
 }
 
 let pagefind = null;
-async function loadPagefind() {
-  if (!pagefind) {
-    pagefind = await import(`${root}pagefind/pagefind.js`);
-    await pagefind.init();
-  }
-  return pagefind;
+const loadPagefind = () => (pagefind = pagefind || import(`${root}pagefind/pagefind.js`)
+  .then(async (module) => { await module.init(); return module; })
+  .catch((error) => { pagefind = null; throw error; }));
+
+/** Load the index and the facet table while the reader is still typing (as Pagefind's own UI does). */
+function preload() {
+  if (offline) return;
+  loadPagefind().catch(() => {});
+  facets().catch(() => {});
 }
 
 // --- Checking and showing results ------------------------------------------------
@@ -337,7 +341,7 @@ function searchPage(form) {
   const initial = new URLSearchParams(location.search).get("q") || "";
   input.value = initial;
   showFilters(null);
-  if (initial) run(initial);
+  if (initial) run(initial); else preload();
 }
 
 // --- The header's search box: the first results under it, as the reader types ---------
@@ -392,7 +396,7 @@ function searchBox(form) {
   document.addEventListener("click", (event) => {
     if (!form.contains(event.target)) popup.hidden = true;
   });
-  if (input.value) run(input.value);
+  if (input.value) run(input.value); else preload();   // this file is loaded when the box is first used
 }
 
 const page = document.getElementById("search-form");

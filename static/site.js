@@ -153,7 +153,7 @@ if (searched) {
   const article = document.querySelector("main article");
   if (pattern && article) {
     const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) => node.parentElement.closest(".char-index, script, .anchor") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+      acceptNode: (node) => node.parentElement.closest("script, .anchor") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
     });
     const nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);

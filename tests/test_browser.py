@@ -252,3 +252,66 @@ def test_the_reader_chooses_light_or_dark_and_it_is_remembered(server, browser):
     page.reload()
     assert page.evaluate(background) == light
     context.close()
+
+
+# --- Search as a reader uses it: pages of results, typing, the header box, filters, languages ---
+
+def test_results_come_ten_at_a_time_with_an_estimate_until_all_are_checked(server, page):
+    page.goto(f"{server}/zh/search/?q=拱墅区")
+    page.wait_for_selector("#search-results > li")
+    page.wait_for_function("!document.getElementById('search-more').disabled")
+    assert page.locator("#search-results > li").count() == 10
+    assert re.fullmatch(r"约 \d+ 页含有“拱墅区”，已列出 10 页", page.inner_text("#search-status"))
+    while page.is_visible("#search-more"):
+        shown = page.locator("#search-results > li").count()
+        page.click("#search-more")
+        page.wait_for_function(f"document.querySelectorAll('#search-results > li').length > {shown}"
+                               " || document.getElementById('search-more').hidden")
+    total = page.locator("#search-results > li").count()
+    assert total > 20
+    assert page.inner_text("#search-status").startswith(f"找到 {total} 页、")
+    hrefs = [a.get_attribute("href") for a in page.locator("#search-results > li > a.result-title").all()]
+    assert len(set(hrefs)) == total
+
+
+def test_results_appear_while_the_reader_types(server, page):
+    page.goto(f"{server}/zh/search/")
+    page.locator("#search-input").press_sequentially("消防", delay=60)   # no Enter
+    page.wait_for_selector("#search-results > li")
+    assert "q=%E6%B6%88%E9%98%B2" in page.url   # the address says what is shown
+
+
+def test_the_header_box_shows_the_first_results_under_itself(server, page):
+    page.goto(f"{server}/zh/2022/gov/")
+    page.click("#search-box-input")
+    page.keyboard.type("消防", delay=60)
+    popup = page.locator(".search-popup")
+    popup.locator("li").first.wait_for()
+    page.wait_for_function("!/正在/.test(document.querySelector('.search-popup-status').textContent)")
+    assert 1 <= popup.locator("li").count() <= 5
+    assert "消防" in popup.locator(".search-popup-status").inner_text()
+    assert popup.locator("a.search-popup-all").get_attribute("href").endswith("/zh/search/?q=%E6%B6%88%E9%98%B2")
+    page.keyboard.press("Escape")
+    assert popup.is_hidden()
+
+
+def test_filter_counts_describe_the_results(server, page):
+    page.goto(f"{server}/zh/search/?q=消防")
+    page.wait_for_function("/^找到/.test(document.getElementById('search-status').textContent)", timeout=15000)
+    found = page.locator("#search-results > li").count()
+    volume = page.get_by_role("group", name="卷次").locator("label").all_inner_texts()
+    assert [text.strip() for text in volume] == [f"2022 ({found})"]
+    kinds = page.get_by_role("group", name="类型").locator("label").all_inner_texts()
+    assert sum(int(re.search(r"\((\d+)\)$", text).group(1)) for text in kinds) == found
+
+
+def test_the_language_switch_keeps_the_query_and_the_department(server, page):
+    page.goto(f"{server}/zh/search/?q=消防")
+    page.click("a[data-lang-switch]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/en/search/?q=%E6%B6%88%E9%98%B2")
+    assert page.input_value("#search-input") == "消防"
+    page.goto(f"{server}/zh/2022/documents/tasks-2021/?dept=data-bureau")
+    page.click("a[data-lang-switch]")
+    page.wait_for_load_state()
+    assert "/en/2022/documents/tasks-2021/?dept=data-bureau" in page.url

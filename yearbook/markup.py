@@ -21,7 +21,7 @@ NOT_CJK = re.compile(f"[^{CJK_CHARS}]+")
 
 
 def is_cjk_language(code: str) -> bool:
-    """A language written in CJK characters (【entry】 brackets, character indexes)."""
+    """A language written in CJK characters (【entry】 brackets, character-pair search tokens)."""
     return code.lower().startswith(("zh", "ja"))
 
 
