@@ -45,7 +45,10 @@ function pagefindQuery(parts) {
     for (const run of part.split(RUN_SPLIT)) {
       const chars = [...run];
       if (chars.length === 1) tokens.add(letters(chars[0]));
-      for (let i = 0; i + 1 < chars.length; i += 1) tokens.add(letters(chars[i]) + letters(chars[i + 1]));
+      // Pairs that cover the run, not every pair: 数字化改革 asks 数字 化改 改革. Any page that
+      // contains the run contains them, and each pair asked costs Pagefind an index chunk.
+      for (let i = 0; i + 1 < chars.length; i += 2) tokens.add(letters(chars[i]) + letters(chars[i + 1]));
+      if (chars.length > 2 && chars.length % 2) tokens.add(letters(chars.at(-2)) + letters(chars.at(-1)));
     }
   }
   return [...tokens].join(" ");
@@ -206,8 +209,9 @@ class Search {
       this.next += batch.length;
       const arriving = batch.map((candidate) => candidate.record());   // fetched together, shown in order
       for (const next of arriving) {
-        const record = await next;
+        const record = await next.catch(() => null);   // unreadable (the network went away): not listed
         if (!stillCurrent()) return false;
+        if (!record) continue;
         const pieces = sections(record);
         // The page must contain every part, not necessarily within one entry (大运河 亚运).
         if (!contains(pieces.map((s) => s.text).join(" "), this.parts)) continue;  // all pairs, but not the query
@@ -264,10 +268,13 @@ function searchPage(form) {
     moreButton.disabled = true;
     const show = (record, hits, entryHits, pieces) =>
       list.append(renderResult(record, hits, entryHits, search.parts, search.query, pieces));
-    if (!await search.more(PAGE_SIZE, show, () => current === search)) return;
-    status.textContent = search.status(strings);
-    moreButton.hidden = search.done;
-    moreButton.disabled = false;
+    try {
+      if (!await search.more(PAGE_SIZE, show, () => current === search)) return;
+      status.textContent = search.status(strings);
+      moreButton.hidden = search.done;
+    } finally {
+      if (current === search) moreButton.disabled = false;
+    }
   }
 
   /** Filters with the number of results for each value (of every indexed page before a search). */

@@ -112,6 +112,12 @@ def test_404_page_speaks_the_language_of_the_url(server, page):
     assert page.locator("h1:visible").inner_text() == "找不到这一页"
 
 
+# "More results" has done its work: the next results are in (they arrive one by one) and the
+# button is enabled again, or hidden because none are left.
+MORE_DONE = """(shown) => { const more = document.getElementById('search-more');
+  return more.hidden || (!more.disabled && document.querySelectorAll('#search-results > li').length > shown); }"""
+
+
 def listed(page, server, lang, query) -> list:
     """Result links of the search page for `query`, every page of them."""
     page.goto(f"{server}/{lang}/search/?q={query}")
@@ -120,8 +126,7 @@ def listed(page, server, lang, query) -> list:
     while page.is_visible("#search-more"):
         shown = page.locator("#search-results > li").count()
         page.click("#search-more")
-        page.wait_for_function(f"document.querySelectorAll('#search-results > li').length > {shown}"
-                               " || document.getElementById('search-more').hidden")
+        page.wait_for_function(MORE_DONE, arg=shown)
     return [a.get_attribute("href").split("?")[0] for a in page.locator("#search-results > li > a.result-title").all()]
 
 
@@ -265,8 +270,7 @@ def test_results_come_ten_at_a_time_with_an_estimate_until_all_are_checked(serve
     while page.is_visible("#search-more"):
         shown = page.locator("#search-results > li").count()
         page.click("#search-more")
-        page.wait_for_function(f"document.querySelectorAll('#search-results > li').length > {shown}"
-                               " || document.getElementById('search-more').hidden")
+        page.wait_for_function(MORE_DONE, arg=shown)
     total = page.locator("#search-results > li").count()
     assert total > 20
     assert page.inner_text("#search-status").startswith(f"找到 {total} 页、")

@@ -41,20 +41,12 @@ class ScaffoldError(Exception):
     """A reason not to write anything: where, what (a catalogue code and its parameters), and how to fix it."""
 
     def __init__(self, where: str, code: str, **params):
-        self.where, self.text = where, t(code, **params)
-        super().__init__(self.text.render())
-
-    @property
-    def message(self) -> str:
-        return self.text.render()
-
-    @property
-    def hint(self) -> str:
-        return self.text.hint()
+        self.diagnostic = Diagnostic(ERROR, Location(str(where)), t(code, **params))
+        super().__init__(self.diagnostic.message)
 
     def format(self) -> str:
         """As `check` prints an error: `where: error: message`, then `  hint: …`."""
-        return Diagnostic(ERROR, Location(str(self.where)), self.text).format()
+        return self.diagnostic.format()
 
 
 @dataclass
