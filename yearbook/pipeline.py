@@ -3,6 +3,7 @@ anything is written; writing goes to a staging folder that replaces the
 output only when every step succeeded."""
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager
@@ -157,13 +158,16 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
     `keep_index` (serve, which indexes in the background) carries the output's current
     search index over instead of building one."""
     diags = report.diagnostics
-    staging = None
+    staging = shadow = None
+    indexing = config.search if with_search is None else with_search
     try:
         with output.locked(config, diags):
             with report.step("render"):
                 staging = output.new_staging(config)
+                shadow = search_index.new_shadow_folder(staging) if indexing else None
                 renderer = Renderer.create(site, strings, VIEWS)
-                items = [(key, lang, str(staging)) for key in site.order for lang in config.language_keys]
+                items = [(key, lang, str(staging), *([str(shadow)] if shadow else []))
+                         for key in site.order for lang in config.language_keys]
                 rendered = map_items(render_one, renderer, items, progress=report.on_render)
                 report_template_problems(config, rendered, diags)
                 write_sitewide(site, strings, renderer.env, staging)
@@ -171,13 +175,14 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
             with report.step("static"):
                 output.copy_static(config, staging, diags)
                 output.copy_media(site, staging)
-            if config.search if with_search is None else with_search:
+            if indexing:
                 with report.step("search"):
-                    report.indexed_pages = search_index.build_index(staging, diags, config.file)
+                    report.indexed_pages = search_index.build_index(staging, diags, config.file, shadow)
+                    shadow = None   # build_index deletes it
                 report.stop_on_errors()
             elif keep_index:
                 output.carry_over_index(config, staging)
-            if config.offline_zip and (config.search if with_search is None else with_search):
+            if config.offline_zip and indexing:
                 with report.step("downloads"):   # after search: the offline edition reads its records
                     offline_edition.write_downloads(config, staging, strings, diags)
                 report.stop_on_errors()
@@ -195,6 +200,8 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
         raise BuildFailed(diags) from None
     finally:
         output.discard(staging)  # only reached with a staging dir when a step failed
+        if shadow is not None:   # a step before search failed
+            shutil.rmtree(shadow, ignore_errors=True)
     for lang in config.language_keys:
         report.pages_per_language[lang] = sum(1 for (_, page_lang) in site.pages if page_lang == lang)
     return report

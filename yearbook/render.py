@@ -20,7 +20,7 @@ from .links import DepartmentLink, Link, department_link, page_link
 from .messages import t as _t
 from .pages import Page
 from .provenance import provenance_view
-from .search import INDEXED_TYPES, encode_record, filter_options, page_filters, record_path, search_record
+from .search import INDEXED_TYPES, encode_record, filter_options, page_filters, record_path, search_record, shadow_page
 from .site import Site, media_url
 from .sitewide import theme_colours
 from .markup import PLACEHOLDER, PLACEHOLDER_START, SITE_LINK, SITE_LINK_PREFIX, entry_heading_open, find_figure, is_cjk_language, split_entries, strip_tags
@@ -384,7 +384,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
 def render_one(renderer: Renderer, item) -> tuple:
     """Worker entry: render page `item` = (key, lang), write it; return (out_path, problems, sha1 of the bytes).
     A problem is (template file, line, message, page rendered, hint): the last three are Texts."""
-    key, lang, staging = item
+    key, lang, staging, *shadow = item   # shadow: the folder of Pagefind's pages, when the build indexes
     page = renderer.site.pages[(key, lang)]
     try:
         html = renderer.render(page)
@@ -404,6 +404,11 @@ def render_one(renderer: Renderer, item) -> tuple:
             path = Path(staging) / record_path(record["path"])
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(encode_record(record))
+            if shadow:   # made here, in the worker processes: the character pairs are the costly part
+                rel, html = shadow_page(record)
+                target = Path(shadow[0]) / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(html, encoding="utf-8")
     return page.out_path, [], hashlib.sha1(data).digest()  # the offline bundle's version needs no re-read
 
 

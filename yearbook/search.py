@@ -14,7 +14,9 @@ How search works (static/search.js is the other half of each contract here):
   query contains them all (recall is kept) and few other pages do. Digits and
   Latin letters take part as characters, so 8.1%, PM2.5 and 1968.6亿元 are found.
 - Pagefind indexes a shadow copy of each page that holds only what it must match
-  (search_index.py): the pairs for Chinese, the text for English. The search page
+  (shadow_page: the pairs for Chinese, the text for English), written by the
+  render workers beside the staging folder and deleted after indexing
+  (search_index.py makes them from the records when serve re-indexes). The search page
   checks a candidate against the page's *record*, search/PATH.yb: its title,
   filter values and text cut at its entries, gzip-compressed. So the published
   pages carry nothing hidden, Pagefind does not segment text nobody searches by,
@@ -26,13 +28,13 @@ import gzip
 import json
 import re
 import unicodedata
-from html import unescape
+from html import escape, unescape
 
 from .data import row_ids
 from .diagnostics import Diagnostics
 from .messages import t
 from .site import add_generated_page, generated_key_clash
-from .markup import SEARCH_BODY_END, SEARCH_BODY_START, without_foreign
+from .markup import SEARCH_BODY_END, SEARCH_BODY_START, is_cjk_language, without_foreign
 from .translation import MISSING
 
 INDEXED_TYPES = ("section", "summary", "tasks", "article")
@@ -122,6 +124,19 @@ def decode_record(data: bytes) -> dict:
 def record_text(record: dict) -> str:
     """All the text of a record, as Pagefind is given it."""
     return " ".join(f"{heading} {text}" if ident else text for ident, heading, text in record["sections"])
+
+
+SHADOW_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
+               '<body><main data-pagefind-body><h1>{title}</h1><p>{words}</p></main></body></html>')
+
+
+def shadow_page(record: dict) -> tuple[str, str]:
+    """(address, HTML) of the page Pagefind reads for a record: what it is to match, the
+    character pairs of a Chinese page or the text of an English one, at the page's address."""
+    text = record_text(record)
+    words = " ".join(search_tokens(text)) if is_cjk_language(record["lang"]) else escape(text)
+    page = SHADOW_PAGE.format(lang=record["lang"], title=escape(record["title"]), words=words)
+    return record["path"].strip("/") + "/index.html", page
 
 
 def page_filters(site, page, strings: dict) -> list:

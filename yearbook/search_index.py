@@ -14,12 +14,10 @@ import os
 import shutil
 import subprocess
 import tempfile
-from html import escape
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Location
-from .markup import is_cjk_language
-from .search import RECORD_SUFFIX, RECORDS_DIR, decode_record, encode_record, record_text, search_tokens
+from .search import RECORD_SUFFIX, RECORDS_DIR, decode_record, encode_record, shadow_page
 
 
 def pagefind_binary() -> str | None:
@@ -33,19 +31,29 @@ def pagefind_binary() -> str | None:
         return shutil.which("pagefind_extended")
 
 
-def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
+def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Path | None = None) -> int:
     """Index the staged site's search records into staging/pagefind; returns the number of indexed pages.
 
-    Pagefind reads a shadow copy of each record, in a folder beside the staging one
-    that is deleted afterwards (yearbook/search.py says why)."""
+    Pagefind reads a shadow copy of each record (yearbook/search.py says why): `shadow`,
+    where the render workers wrote them, or else a folder made here from the records.
+    Either is deleted afterwards."""
     binary = pagefind_binary()
     if binary is None:
         diags.error(Location(config_file), "output.pagefind-missing")
         return 0
     records = sorted((staging / RECORDS_DIR).rglob(f"*{RECORD_SUFFIX}"))
-    shadow = Path(tempfile.mkdtemp(prefix=".search-shadow-", dir=staging.parent))
+    made_here = shadow is None
+    if made_here:
+        shadow = Path(tempfile.mkdtemp(prefix=".search-shadow-", dir=staging.parent))
     try:
-        metas = write_shadow_site(staging, records, shadow)
+        metas = {}
+        for path in records:   # the facet tables' values; the shadow pages too, when not made already
+            record = decode_record(path.read_bytes())
+            metas[f"/{record['path'].strip('/')}/"] = (record["lang"], record["meta"])
+            if made_here:
+                rel, page = shadow_page(record)
+                (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
+                (shadow / rel).write_text(page, encoding="utf-8")
         result = subprocess.run([binary, "--site", str(shadow), "--output-path", str(staging / "pagefind"), "--quiet"],
                                 capture_output=True, text=True)
     finally:
@@ -64,26 +72,9 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str) -> int:
     return len(records)
 
 
-SHADOW_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
-               '<body><main data-pagefind-body><h1>{title}</h1><p>{words}</p></main></body></html>')
-
-
-def write_shadow_site(staging: Path, records: list, shadow: Path) -> dict:
-    """One page per record, at the record's address, holding what Pagefind is to match:
-    the character pairs of a Chinese page, the text of an English one. Returns
-    page address → (language code, filter values) for the facet tables."""
-    metas = {}
-    for path in records:
-        record = decode_record(path.read_bytes())
-        text = record_text(record)
-        words = " ".join(search_tokens(text)) if is_cjk_language(record["lang"]) else escape(text)
-        rel = path.relative_to(staging / RECORDS_DIR).as_posix()[:-len(RECORD_SUFFIX)]
-        target = shadow / rel / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(SHADOW_PAGE.format(lang=record["lang"], title=escape(record["title"]), words=words),
-                          encoding="utf-8")
-        metas[f"/{rel}/"] = (record["lang"], record["meta"])
-    return metas
+def new_shadow_folder(staging: Path) -> Path:
+    """Where the render workers write the shadow pages of a build that indexes (beside staging)."""
+    return Path(tempfile.mkdtemp(prefix=".search-shadow-", dir=staging.parent))
 
 
 def _sort_entry_file(path: Path) -> None:
