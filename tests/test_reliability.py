@@ -343,3 +343,18 @@ def test_folders_that_config_names_may_be_anywhere_links_may_not(site, run, tmp_
     (tmp_path / "elsewhere.tsv").write_text("session\tdate\n", encoding="utf-8")
     err = check_errors(run, site)
     assert "t04.zh.tsv: error: not read: this is a link to a file outside the project folder" in err
+
+
+def test_a_build_killed_while_indexing_leaves_no_search_scratch_behind(site, run):
+    # The shadow pages Pagefind reads are written beside the staging folder, never published;
+    # a build killed while they exist leaves a folder of ours that the next build deletes.
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("search: false", "search: true"), encoding="utf-8")
+    leftover = site / ".public.staging-killed-search-x"
+    (leftover / "zh/2022/gov/data").mkdir(parents=True)
+    (leftover / output.MARKER).write_text("written by build.py\n", encoding="utf-8")
+    (leftover / "zh/2022/gov/data/index.html").write_text("<p>shadow</p>", encoding="utf-8")
+    assert run(site, "build", "--quiet")[0] == 0
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".public")) == [".public.lock"]
+    assert (site / "public/pagefind/pagefind-entry.json").is_file()
+    assert not any("shadow" in p.read_text(encoding="utf-8") for p in (site / "public").rglob("index.html"))

@@ -114,6 +114,15 @@ def new_staging(config: Config) -> Path:
     return staging
 
 
+def new_scratch(staging: Path, purpose: str) -> Path:
+    """A folder of ours beside a staging folder, for work that is not published (Pagefind's
+    shadow pages): named like a staging folder, with our marker, so that `recover` deletes
+    what a killed build left of it."""
+    scratch = Path(tempfile.mkdtemp(prefix=f"{staging.name}-{purpose}-", dir=staging.parent))
+    (scratch / MARKER).write_text("written by build.py; deleted when the build ends\n", encoding="utf-8")
+    return scratch
+
+
 def copy_static(config: Config, staging: Path, diags: Diagnostics) -> int:
     """Copy static/ into the site's /static/ (no dot-files, no links out of the project);
     returns the number of files."""

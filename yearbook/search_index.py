@@ -13,9 +13,9 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
+from . import output
 from .diagnostics import Diagnostics, Location
 from .search import RECORD_SUFFIX, RECORDS_DIR, decode_record, encode_record, shadow_page
 
@@ -44,7 +44,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
     records = sorted((staging / RECORDS_DIR).rglob(f"*{RECORD_SUFFIX}"))
     made_here = shadow is None
     if made_here:
-        shadow = Path(tempfile.mkdtemp(prefix=".search-shadow-", dir=staging.parent))
+        shadow = new_shadow_folder(staging)
     try:
         metas = {}
         for path in records:   # the facet tables' values; the shadow pages too, when not made already
@@ -74,7 +74,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
 
 def new_shadow_folder(staging: Path) -> Path:
     """Where the render workers write the shadow pages of a build that indexes (beside staging)."""
-    return Path(tempfile.mkdtemp(prefix=".search-shadow-", dir=staging.parent))
+    return output.new_scratch(staging, "search")
 
 
 def _sort_entry_file(path: Path) -> None:
