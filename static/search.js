@@ -207,14 +207,15 @@ class Search {
     while (this.pages < target && !this.done) {
       const batch = this.list.slice(this.next, this.next + Math.max(target - this.pages, 4));
       this.next += batch.length;
-      const arriving = batch.map((candidate) => candidate.record());   // fetched together, shown in order
-      for (const next of arriving) {
+      const arriving = batch.map((candidate) => [candidate, candidate.record()]);   // fetched together, shown in order
+      for (const [candidate, next] of arriving) {
         const record = await next.catch(() => null);   // unreadable (the network went away): not listed
         if (!stillCurrent()) return false;
         if (!record) continue;
         const pieces = sections(record);
         // The page must contain every part, not necessarily within one entry (大运河 亚运).
-        if (!contains(pieces.map((s) => s.text).join(" "), this.parts)) continue;  // all pairs, but not the query
+        candidate.contains = contains(pieces.map((s) => s.text).join(" "), this.parts);
+        if (!candidate.contains) continue;  // all pairs, but not the query
         const hits = pieces.filter((s) => contains(s.text, this.parts));
         const entryHits = hits.filter((s) => s.id);
         this.pages += 1;
@@ -229,7 +230,7 @@ class Search {
   status(strings) {
     const template = !this.pages && this.done ? strings.none : this.done ? strings.results : strings.results_about;
     return template.replace("{pages}", this.estimate).replace("{entries}", this.entries)
-      .replace("{shown}", this.pages).replace("{query}", this.query);
+      .replace("{shown}", this.pages).replace("{query}", this.query.replace(/["“”「」]/g, "").trim());   // the template quotes it
   }
 }
 
@@ -268,12 +269,21 @@ function searchPage(form) {
     moreButton.disabled = true;
     const show = (record, hits, entryHits, pieces) =>
       list.append(renderResult(record, hits, entryHits, search.parts, search.query, pieces));
+    const hadFocus = document.activeElement === moreButton;
+    const before = list.children.length;
     try {
       if (!await search.more(PAGE_SIZE, show, () => current === search)) return;
       status.textContent = search.status(strings);
       moreButton.hidden = search.done;
+      // Every candidate checked and none filtered out: the counts become exact.
+      if (search.done && !Object.values(chosen).some((values) => values.size)) {
+        showFilters(search.all.filter((candidate) => candidate.contains));
+      }
     } finally {
       if (current === search) moreButton.disabled = false;
+    }
+    if (hadFocus) {   // a keyboard reader stays where they were: on the button, or on the first new result
+      (moreButton.hidden ? list.children[before]?.querySelector("a") : moreButton)?.focus();
     }
   }
 
@@ -376,6 +386,7 @@ function searchBox(form) {
     status.textContent = strings.loading;
     all.href = `${form.action}?q=${encodeURIComponent(query)}`;
     all.textContent = strings.all;
+    all.hidden = false;
     try {
       await search.begin();
     } catch (error) {
@@ -391,6 +402,7 @@ function searchBox(form) {
     };
     if (!await search.more(POPUP_SIZE, show, () => current === search)) return;
     status.textContent = search.status(strings);
+    all.hidden = !search.pages;
   }
 
   input.addEventListener("input", () => {

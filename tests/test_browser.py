@@ -319,3 +319,19 @@ def test_the_language_switch_keeps_the_query_and_the_department(server, page):
     page.click("a[data-lang-switch]")
     page.wait_for_load_state()
     assert "/en/2022/documents/tasks-2021/?dept=data-bureau" in page.url
+
+
+def test_when_every_candidate_is_checked_the_filter_counts_are_exact_and_focus_stays(server, page):
+    # 8.1% is in one page; a page holding 8, 1 and % apart is a candidate until it is checked.
+    page.goto(f"{server}/zh/search/?q=8.1%25")
+    page.wait_for_function("/^找到/.test(document.getElementById('search-status').textContent)", timeout=15000)
+    found = page.locator("#search-results > li").count()
+    volume = page.get_by_role("group", name="卷次").locator("label").all_inner_texts()
+    assert [text.strip() for text in volume] == [f"2022 ({found})"]
+    # "More results" from the keyboard: focus stays on the button, or moves to the next result.
+    page.goto(f"{server}/zh/search/?q=拱墅区")
+    page.wait_for_selector("#search-more:not([hidden]):not([disabled])")
+    page.focus("#search-more")
+    page.keyboard.press("Enter")
+    page.wait_for_function(MORE_DONE, arg=10)
+    assert page.evaluate("document.activeElement.id === 'search-more' || !!document.activeElement.closest('#search-results')")
