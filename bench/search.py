@@ -14,8 +14,7 @@
    extended Pagefind binary alone (timed and measured the same way). The
    published pages carry nothing for our search (Pagefind reads shadow pages
    made from the search records: yearbook/search.py), so this is Pagefind over
-   exactly the pages a reader sees; any leftover <p class="search-tokens">
-   block of older builds is removed.
+   exactly the pages a reader sees.
 3. Serves both sites and drives Debian's Chromium (headless) over the query
    list. Ours: /LANG/search/ opens (search.js loads Pagefind and the facet table
    while the reader would type), the query is set into #search-input, Enter;
@@ -55,8 +54,6 @@ import threading
 import time
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -69,139 +66,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from archive import make_archive  # noqa: E402
 from conftest import launch_chromium, playwright_api, static_server  # noqa: E402
+from search_truth import contains, indexed_pages, query_parts  # noqa: E402
 from yearbook.search_index import pagefind_binary  # noqa: E402
 
 TIME = "/usr/bin/time"
-TOKENS_BLOCK = re.compile(r'<p hidden class="search-tokens">[^<]*</p>\n?')
 
 
-# --- The truth: what a page's indexed text contains ---------------------------------
-# Copied from tests/test_search.py (fold, query_parts, contains, _IndexedText,
-# indexed_page, truth) so that this bench does not change when the test does.
-# One change: the hidden token blocks are <p hidden class="search-tokens"> now
-# (the test still names the old class "char-index"); both are ignored here.
-
-def fold(text: str) -> str:
-    """As search.js folds: NFKC, lower case, every run of white space one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower())
-
-
-_QUOTED = re.compile(r'["“”「」]([^"“”「」]+)["“”「」]')
-
-
-def query_parts(query: str) -> list[str]:
-    """As search.js's queryParts: quoted phrases, then the other words, folded."""
-    parts: list[str] = []
-
-    def phrase(match):
-        parts.append(fold(match.group(1).strip()))
-        return " "
-
-    rest = _QUOTED.sub(phrase, query)
-    parts += [word for word in fold(rest).split(" ") if word]
-    return [part for part in parts if part]
-
-
-def contains(text: str, parts: list[str]) -> bool:
-    folded = fold(text)
-    return all(part in folded for part in parts)
-
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_BLOCK = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
-          "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "nav",
-          "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
-_HEADING = re.compile(r"h[1-6]")
-_TOKEN_CLASSES = {"search-tokens", "char-index"}
-
-
-@dataclass
-class IndexedPage:
-    text: str
-    entries: dict = field(default_factory=dict)  # heading id → text from that heading to the next
-
-
-class _IndexedText(HTMLParser):
-    """The indexed text of a built page and its headings with an id."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.open: list[tuple[str, bool]] = []
-        self.ignored = 0
-        self.seen_body = False
-        self.done = False
-        self.chunks: list[str] = []
-        self.size = 0
-        self.headings: list[tuple[str, int]] = []
-
-    def _add(self, text: str) -> None:
-        self.chunks.append(text)
-        self.size += len(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.done:
-            return
-        if not self.open:
-            if "data-pagefind-body" in attrs:
-                self.seen_body = True
-                self.open.append((tag, False))
-            return
-        if tag in _VOID:
-            if tag in _BLOCK and not self.ignored:
-                self._add(" ")
-            return
-        ignored = "data-pagefind-ignore" in attrs or (
-            tag == "p" and "hidden" in attrs and bool(_TOKEN_CLASSES & set((attrs.get("class") or "").split())))
-        self.open.append((tag, ignored))
-        self.ignored += ignored
-        if not self.ignored:
-            if _HEADING.fullmatch(tag) and attrs.get("id"):
-                self.headings.append((attrs["id"], self.size))
-            if tag in _BLOCK:
-                self._add(" ")
-
-    def handle_endtag(self, tag):
-        if not self.open or tag in _VOID:
-            return
-        while self.open:
-            open_tag, ignored = self.open.pop()
-            self.ignored -= ignored
-            if open_tag == tag:
-                break
-        if not self.open:
-            self.done = True
-        elif tag in _BLOCK and not self.ignored:
-            self._add(" ")
-
-    def handle_data(self, data):
-        if self.open and not self.ignored:
-            self._add(data)
-
-
-def indexed_page(path: Path) -> IndexedPage | None:
-    parser = _IndexedText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    parser.close()
-    if not parser.seen_body:
-        return None
-    text = "".join(parser.chunks)
-    cuts = parser.headings + [(None, len(text))]
-    entries = {cut_id: text[at:cuts[i + 1][1]] for i, (cut_id, at) in enumerate(cuts[:-1])}
-    return IndexedPage(text, entries)
-
-
-def indexed_pages(public: Path) -> dict:
-    """URL → indexed text of every searchable page (as tests/test_search.py's `pages` fixture)."""
-    found = {}
-    for path in sorted(public.rglob("index.html")):
-        if path.relative_to(public).parts[0] in ("pagefind", "downloads", "static"):
-            continue
-        page = indexed_page(path)
-        if page is not None:
-            found["/" + path.parent.relative_to(public).as_posix() + "/"] = page
-    return found
-
+# --- The truth: what a page's indexed text contains (tests/search_truth.py) -----------
 
 def truth(pages: dict, lang: str, query: str) -> tuple[set, set]:
     """(pages, (page, entry id) pairs) of language `lang` whose indexed text contains the query."""
@@ -306,22 +177,12 @@ def parse_steps(output: str) -> tuple[float | None, dict]:
 
 # --- The vanilla site -----------------------------------------------------------------
 
-def vanilla_copy(public: Path, target: Path) -> int:
-    """`public` hard-linked into `target` (no pagefind/, no downloads/), every page's hidden token
-    block removed (those pages are real copies); the number of pages changed."""
+def vanilla_copy(public: Path, target: Path) -> None:
+    """`public` hard-linked into `target`, without our index and the downloads: the pages a
+    reader sees, for Pagefind alone to index."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(public, target, copy_function=os.link, ignore=lambda folder, names: [
         n for n in names if Path(folder) == public and n in ("pagefind", "downloads")])
-    changed = 0
-    for path in target.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        if 'class="search-tokens"' not in text:
-            continue
-        stripped = TOKENS_BLOCK.sub("", text)
-        path.unlink()                                  # break the hard link: never write through it
-        path.write_text(stripped, encoding="utf-8")
-        changed += 1
-    return changed
 
 
 def vanilla_page(lang_code: str) -> str:
@@ -484,7 +345,8 @@ def vanilla_once(page, requests: Requests, server: str, lang: str, query: str) -
 
 def expected_status(strings: dict, query: str, pages: int, entries: int) -> str:
     template = strings["none"] if not pages else strings["results"]
-    return template.replace("{pages}", str(pages)).replace("{entries}", str(entries)).replace("{query}", query)
+    shown = re.sub(r'["“”「」]', "", query).strip()   # search.js quotes the query once, in the template
+    return template.replace("{pages}", str(pages)).replace("{entries}", str(entries)).replace("{query}", shown)
 
 
 def run_browser(ours_url: str, vanilla_url: str, queries: dict, repeat: int, timeout_ms: int) -> dict:
@@ -699,7 +561,7 @@ def report_text(summary: dict, build: dict, vanilla: dict, args, site_info: dict
     if build.get("records_files"):
         w(f"  public/search (the pages' search records the search page checks): {build['records_bytes'] / 1e6:.1f} MB "
           f"in {build['records_files']} files")
-    w(f"vanilla Pagefind alone over the same site without the token blocks ({vanilla['pages_changed']} pages changed):")
+    w("vanilla Pagefind alone over the same published pages:")
     w(f"  wall {vanilla['wall_s']:.1f} s (exit {vanilla['exit']}); peak RSS {fmt(vanilla.get('time_v_max_rss_mb'))} MB "
       f"(/usr/bin/time -v), polled VmHWM {fmt(vanilla['polled_peak_mb']['pagefind'])} MB")
     w(f"  pagefind/: {vanilla['index_bytes'] / 1e6:.1f} MB in {vanilla['index_files']} files "
@@ -796,10 +658,9 @@ def main() -> int:
     log(f"build: {build['wall_s']} s; steps {build['steps']}")
 
     vanilla_site = site / "vanilla"
-    changed = vanilla_copy(public, vanilla_site)
+    vanilla_copy(public, vanilla_site)
     binary = pagefind_binary()
     vanilla = measured([binary, "--site", str(vanilla_site), "--quiet"], site)
-    vanilla["pages_changed"] = changed
     if vanilla["exit"] != 0:
         print(vanilla["output"][-3000:])
         return 1

@@ -6,19 +6,12 @@ every query of tests/fixtures/search-queries.yaml is typed into the search page
 with the pages whose indexed text contains the query, computed here from the
 built HTML. Precision and recall are micro-averaged over query × page pairs.
 
-What "contains" means mirrors static/search.js: the query is split into quoted
-phrases and space-separated words (queryParts); a page matches when its text
-contains every part, after NFKC folding, lower-casing and collapsing runs of
-white space. "Indexed text" is what Pagefind indexes: the text inside
-<article data-pagefind-body>, without elements marked data-pagefind-ignore and
-without the hidden <p class="search-tokens"> block (yearbook/search.py).
+What "contains" and "indexed text" mean is in tests/search_truth.py (shared
+with bench/search.py).
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -26,7 +19,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, build_bundled, launch_chromium, playwright_api, static_server
-from yearbook.search import search_tokens
+from search_truth import QUOTED, contains, indexed_pages, query_parts
+from yearbook.search import decode_record, record_path, record_text
 
 
 QUERIES = yaml.safe_load((FIXTURES / "search-queries.yaml").read_text(encoding="utf-8"))
@@ -36,128 +30,7 @@ QUERIES = yaml.safe_load((FIXTURES / "search-queries.yaml").read_text(encoding="
 THRESHOLDS = {"zh": {"recall": 0.99, "precision": 0.97}, "en": {"recall": 0.95, "precision": 0.95}}
 
 
-# --- What a page contains (the truth) ---------------------------------------------
-
-def fold(text: str) -> str:
-    """As search.js folds: NFKC, lower case, every run of white space one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower())
-
-
-_QUOTED = re.compile(r'["“”「」]([^"“”「」]+)["“”「」]')
-
-
-def query_parts(query: str) -> list[str]:
-    """As search.js's queryParts: quoted phrases, then the other words, folded."""
-    parts: list[str] = []
-
-    def phrase(match):
-        parts.append(fold(match.group(1).strip()))
-        return " "
-
-    rest = _QUOTED.sub(phrase, query)
-    parts += [word for word in fold(rest).split(" ") if word]
-    return [part for part in parts if part]
-
-
-def contains(text: str, parts: list[str]) -> bool:
-    folded = fold(text)
-    return all(part in folded for part in parts)
-
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-# Block boundaries become a space, as in Pagefind's content; inline tags join their text.
-_BLOCK = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
-          "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "nav",
-          "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
-_HEADING = re.compile(r"h[1-6]")
-
-
-@dataclass
-class IndexedPage:
-    text: str
-    entries: dict = field(default_factory=dict)  # heading id → text from that heading to the next
-    ids: set = field(default_factory=set)        # every id inside the body
-    tokens: str = ""                             # the text of its hidden search-token block
-
-
-class _IndexedText(HTMLParser):
-    """The indexed text of a built page and its headings with an id."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.open: list[tuple[str, bool]] = []  # elements open inside the body: (tag, ignored)
-        self.ignored = 0
-        self.seen_body = False
-        self.done = False
-        self.chunks: list[str] = []
-        self.size = 0
-        self.headings: list[tuple[str, int]] = []
-        self.ids: set[str] = set()
-        self.tokens: list[str] = []
-        self.in_tokens = False
-
-    def _add(self, text: str) -> None:
-        self.chunks.append(text)
-        self.size += len(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.done:
-            return
-        if not self.open:
-            if "data-pagefind-body" in attrs:
-                self.seen_body = True
-                self.open.append((tag, False))
-            return
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if tag in _VOID:
-            if tag in _BLOCK and not self.ignored:
-                self._add(" ")
-            return
-        ignored = "data-pagefind-ignore" in attrs or (
-            tag == "p" and "hidden" in attrs and "search-tokens" in (attrs.get("class") or "").split())
-        self.open.append((tag, ignored))
-        self.ignored += ignored
-        self.in_tokens = tag == "p" and "search-tokens" in (attrs.get("class") or "").split()
-        if not self.ignored:
-            if _HEADING.fullmatch(tag) and attrs.get("id"):
-                self.headings.append((attrs["id"], self.size))
-            if tag in _BLOCK:
-                self._add(" ")
-
-    def handle_endtag(self, tag):
-        self.in_tokens = False
-        if not self.open or tag in _VOID:
-            return
-        while self.open:
-            open_tag, ignored = self.open.pop()
-            self.ignored -= ignored
-            if open_tag == tag:
-                break
-        if not self.open:
-            self.done = True
-        elif tag in _BLOCK and not self.ignored:
-            self._add(" ")
-
-    def handle_data(self, data):
-        if self.open and not self.ignored:
-            self._add(data)
-        elif self.in_tokens:
-            self.tokens.append(data)
-
-
-def indexed_page(path: Path) -> IndexedPage | None:
-    parser = _IndexedText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    parser.close()
-    if not parser.seen_body:
-        return None
-    text = "".join(parser.chunks)
-    cuts = parser.headings + [(None, len(text))]
-    entries = {cut_id: text[at:cuts[i + 1][1]] for i, (cut_id, at) in enumerate(cuts[:-1])}
-    return IndexedPage(text, entries, parser.ids, " ".join(parser.tokens))
-
+# --- What a page contains (the truth: tests/search_truth.py) --------------------
 
 def truth(pages: dict, lang: str, query: str) -> set[str]:
     parts = query_parts(query)
@@ -176,11 +49,7 @@ def public(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(public):
     """URL → indexed text of every searchable page (pages without data-pagefind-body are not)."""
-    found = {}
-    for path in sorted(public.rglob("index.html")):
-        page = indexed_page(path)
-        if page is not None:
-            found["/" + path.parent.relative_to(public).as_posix() + "/"] = page
+    found = indexed_pages(public)
     assert any(url.startswith("/zh/") for url in found) and any(url.startswith("/en/") for url in found)
     return found
 
@@ -250,15 +119,14 @@ def answers(server, browser_page):
 
 # --- The measurements --------------------------------------------------------------
 
-def unindexed(page: IndexedPage, query: str) -> str:
-    """For a missed page: the query's character pairs absent from the page's search tokens."""
-    have = set(page.tokens.split())
-    absent = [token for part in query_parts(query) for token in search_tokens(part)
-              if not token.endswith("000") and token not in have]
-    return f" (not in its search tokens: {absent})" if absent else ""
+def unindexed(public: Path, url: str, query: str) -> str:
+    """For a missed page: the query's parts its search record (what was indexed and checked) lacks."""
+    record = decode_record((public / record_path(url.lstrip("/"))).read_bytes())
+    absent = [part for part in query_parts(query) if not contains(record_text(record), [part])]
+    return f" (not in its search record: {absent})" if absent else ""
 
 
-def measure(pages, answers, lang):
+def measure(public, pages, answers, lang):
     true_positives = listed = relevant = 0
     faults = []
     for query in QUERIES[lang]:
@@ -272,15 +140,15 @@ def measure(pages, answers, lang):
         missed, wrong = sorted(expected - hits), sorted(set(got) - expected)
         if missed or wrong:
             faults.append(f"  {query!r}: {len(hits)}/{len(expected)} found; "
-                          f"missed {[url + unindexed(pages[url], query) for url in missed]}; not containing it {wrong}")
+                          f"missed {[url + unindexed(public, url, query) for url in missed]}; not containing it {wrong}")
     precision = true_positives / listed if listed else 1.0
     recall = true_positives / relevant if relevant else 1.0
     return precision, recall, faults
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_search_is_exact(pages, answers, lang):
-    precision, recall, faults = measure(pages, answers, lang)
+def test_search_is_exact(public, pages, answers, lang):
+    precision, recall, faults = measure(public, pages, answers, lang)
     figures = (f"{lang}: precision {precision:.4f} (≥ {THRESHOLDS[lang]['precision']}), "
                f"recall {recall:.4f} (≥ {THRESHOLDS[lang]['recall']}) over {len(QUERIES[lang])} queries")
     print(figures)
@@ -342,7 +210,7 @@ def test_queries_are_real_and_cover_the_brief(pages):
     assert len(zh) >= 40 and len(en) >= 10
     assert all(1 <= len(query) <= 10 for query in zh), [q for q in zh if not 1 <= len(q) <= 10]
     assert len(set(zh)) == len(zh) and len(set(en)) == len(en)
-    quoted = [query for query in zh + en if _QUOTED.search(query)]
+    quoted = [query for query in zh + en if QUOTED.search(query)]
     assert len(quoted) >= 2
     for lang, queries in QUERIES.items():
         empty = [query for query in queries if not truth(pages, lang, query)]
