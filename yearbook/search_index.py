@@ -49,7 +49,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
         metas = {}
         for path in records:   # the facet tables' values; the shadow pages too, when not made already
             record = decode_record(path.read_bytes())
-            metas[f"/{record['path'].strip('/')}/"] = (record["lang"], record["meta"])
+            metas[f"/{record['path'].strip('/')}/"] = record["meta"]
             if made_here:
                 rel, page = shadow_page(record)
                 (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +100,7 @@ def write_facet_tables(staging: Path, metas: dict) -> None:
     for fragment in sorted((staging / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
         url = json.loads(raw[raw.index(b"{"):])["url"]   # Pagefind writes a short signature before the JSON
-        lang, meta = metas[url]
+        meta = metas[url]
         language = fragment.name.split("_", 1)[0]
         values, pages = tables.setdefault(language, ({key: {} for key in FACET_KEYS}, {}))
         row = [url.lstrip("/")]
