@@ -191,9 +191,15 @@ def test_a_rebuild_renders_only_what_changed_and_matches_a_full_build(site, star
     touched = sorted(path.relative_to(public).as_posix() for path in public.rglob("*.html")
                      if path.stat().st_mtime_ns != before.get(path))
     assert touched == ["en/2022/gov/meetings/index.html", "zh/2022/gov/meetings/index.html"]
-    # A title is shown by other pages (navigation, contents): every page is rendered.
+    # A title is shown by other pages (navigation, contents, department pages): those pages are rendered.
+    before = {path: path.stat().st_mtime_ns for path in public.rglob("*.html")}
     edit(site, MEETINGS, "title: ", "title: 新")
-    assert server.wait_for(count=2)[-1].split(" ", 1)[1].startswith("rebuilt all pages in ")
+    rendered = int(re.match(r"rebuilt (\d+) pages in ", server.wait_for(count=2)[-1].split(" ", 1)[1]).group(1))
+    touched = {path.relative_to(public).as_posix() for path in public.rglob("*/index.html")
+               if path.stat().st_mtime_ns != before.get(path)}   # (and the 404 page, which lists volumes)
+    assert len(touched) == rendered < len(before)
+    assert {"zh/2022/index.html", "en/2022/gov/index.html", "zh/departments/district-government/index.html"} <= touched
+    assert "zh/guide/index.html" not in touched
     # A template: every page.
     edit(site, "templates/base.html", '<footer class="colophon">', '<footer class="colophon" data-edited>')
     assert server.wait_for(count=3)[-1].split(" ", 1)[1].startswith("rebuilt all pages in ")

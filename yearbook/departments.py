@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -36,9 +36,9 @@ SUMMARY, PAGE, ENTRY, PART, FIGURE, TASK_LEAD, TASK_SHARED, ISSUED = (
     "summary", "page", "entry", "part", "figure", "lead", "responsible", "issued")
 
 
-@dataclass(frozen=True)
-class Item:
-    """One thing a department page links to: `anchor` within page `key` ("" = the page)."""
+class Item(NamedTuple):
+    """One thing a department page links to: `anchor` within page `key` ("" = the page).
+    (A tuple: a build gathers tens of thousands, and hashes and compares each.)"""
 
     kind: str
     key: str
@@ -60,6 +60,11 @@ class DepartmentData:
 
     department_id: str
     items: list       # [Item], in reading order
+
+    def shows(self) -> set:
+        """The pages whose titles, entries, captions or task rows this page shows (with their
+        parents' titles): serve renders it again when one of them changes (incremental.py)."""
+        return {item.key for item in self.items}
 
 
 def row_anchor(row: dict) -> str:

@@ -15,6 +15,8 @@ everywhere (content, data, tables, static files, photos, config, UI strings):
 from __future__ import annotations
 
 import codecs
+import fnmatch
+import os
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Location, relpath
@@ -48,17 +50,23 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
     if folder.is_symlink() and not inside(folder, root):
         diags.error(Location(relpath(folder, root)), "input.folder-link-outside")
         return found
-    for path in sorted(folder.rglob(pattern)):
-        rel = path.relative_to(folder)
-        if is_dot(rel):
-            continue
-        # rglob does not descend into linked folders: only a file itself can lead outside.
-        if path.is_symlink() and not inside(path, root):
-            diags.warning(Location(relpath(path, root)), "input.file-link-outside-skipped")
-            continue
-        if path.is_file():
-            found.append(path)
-    return found
+    # os.walk, as rglob, does not descend into linked folders: only a file itself can lead outside.
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in dirs:   # a linked folder is not entered; one leading outside is named
+            path = Path(current, name)
+            if os.path.islink(path) and fnmatch.fnmatchcase(name, pattern) and not inside(path, root):
+                diags.warning(Location(relpath(path, root)), "input.file-link-outside-skipped")
+        for name in files:
+            if name.startswith(".") or not fnmatch.fnmatchcase(name, pattern):
+                continue
+            path = Path(current, name)
+            if os.path.islink(path) and not inside(path, root):
+                diags.warning(Location(relpath(path, root)), "input.file-link-outside-skipped")
+                continue
+            if os.path.isfile(path):
+                found.append(path)
+    return sorted(found, key=lambda path: path.parts)
 
 
 def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:

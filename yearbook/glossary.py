@@ -9,13 +9,14 @@ glossary's English form. Titles of documents (《…》) are skipped: a body's n
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, relpath
 from .messages import Text, t
 from .schema import List, Map, Str, validate
-from .translation import translated_units
+from .memo import NO_MEMO, Memo
 from .files import read_text
 from .yamldoc import parse_yaml
 
@@ -55,21 +56,33 @@ def load_glossary(site, diags: Diagnostics) -> list:
     return sorted(terms, key=lambda term: (-len(term.source), term.source))
 
 
-def check_terms(site, terms: list, lang: str, diags: Diagnostics) -> None:
+def check_terms(units: list, terms: list, diags: Diagnostics, memo: Memo = NO_MEMO) -> None:
     """Warn where English text does not use the glossary form of a term its source uses:
-    per entry, per paragraph of a page without entries, per title and per table cell."""
-    for unit in translated_units(site, lang):
-        source_text = DOCUMENT_TITLE.sub("", unit.source)
-        english = _fold(unit.text)
-        for term in terms:
-            if term.source not in source_text or term.scope == "task-units" \
-                    or (term.scope == "title" and unit.source != term.source):
-                continue
-            source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
-            if _fold(term.english) not in english:
-                code = "content.glossary-body-differs" if term.origin != "glossary" else "content.glossary-term-differs"
-                diags.warning(unit.where, code, label=unit.label, term=term.source, english=term.english,
-                              glossary=_where(term))
+    per entry, per paragraph of a page without entries, per title and per table cell
+    (`units`: translation.translated_units). A memo (serve) keeps each pair's outcome."""
+    glossary = tuple(terms)
+    version = hashlib.sha1(repr(glossary).encode()).hexdigest()   # a tuple's hash is not cached: key by this
+    for unit in units:
+        for term in memo.get("terms", (version, unit.source, unit.text),
+                             lambda _: terms_not_used(glossary, unit.source, unit.text), None):
+            code = "content.glossary-body-differs" if term.origin != "glossary" else "content.glossary-term-differs"
+            diags.warning(unit.where, code, label=unit.label, term=term.source, english=term.english,
+                          glossary=_where(term))
+
+
+def terms_not_used(terms: tuple, source: str, text: str) -> list:
+    """The terms `source` uses whose glossary form `text` lacks."""
+    source_text = DOCUMENT_TITLE.sub("", source)
+    english = _fold(text)
+    missing = []
+    for term in terms:
+        if term.source not in source_text or term.scope == "task-units" \
+                or (term.scope == "title" and source != term.source):
+            continue
+        source_text = source_text.replace(term.source, "\0")  # a longer name hides its parts
+        if _fold(term.english) not in english:
+            missing.append(term)
+    return missing
 
 
 def _fold(text: str) -> str:

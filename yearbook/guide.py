@@ -109,6 +109,10 @@ class GuideData:
 
     toc_by_lang: dict
 
+    def shows(self) -> set:
+        """No other page's title or text (incremental.py)."""
+        return set()
+
 
 def add_guide_pages(site, strings: dict, diags: Diagnostics) -> None:
     """/LANG/guide/ for every language, when there is a guide file (outside the yearbook's tree)."""

@@ -14,7 +14,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .diagnostics import Diagnostics
-from .translation import translated_units
+from .memo import NO_MEMO, Memo
 
 NAMES_WITH_DIGITS = re.compile(r"COVID-19")   # a name, not a figure (新冠肺炎)
 _ZH_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万|千)?")
@@ -118,10 +118,11 @@ def show(value: Decimal) -> str:
     return f"{value:,f}" if value == value.to_integral_value() else f"{value:f}"
 
 
-def check_numbers(site, lang: str, diags: Diagnostics) -> None:
-    """Warn where a translated unit drops, changes or adds a figure."""
-    for unit in translated_units(site, lang):
-        missing, added = compare(unit.source, unit.text)
+def check_numbers(units: list, diags: Diagnostics, memo: Memo = NO_MEMO) -> None:
+    """Warn where a translated unit (translation.translated_units) drops, changes or adds a
+    figure. A memo (serve) keeps each pair's outcome."""
+    for unit in units:
+        missing, added = memo.get("numbers", (unit.source, unit.text), lambda _: compare(unit.source, unit.text), None)
         if not missing and not added:
             continue
         code = ("content.numbers-differ" if missing and added

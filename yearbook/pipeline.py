@@ -13,12 +13,13 @@ from pathlib import Path
 from . import departments, guide, indexes, output, search, search_index
 from . import export as offline_edition
 from .config import Config, load_config
-from .data import load_people, load_registry, load_tables
+from .data import REGISTRY_FILE, load_people, load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath, suggest
 from .glossary import check_terms, load_glossary
 from .numbers import check_numbers
 from .guide import add_guide_pages
 from .markdown import render_markdown
+from .memo import NO_MEMO, Memo
 from .messages import t
 from .offline import write_offline_bundle
 from .parallel import map_items
@@ -26,8 +27,9 @@ from .markup import is_cjk_language
 from .render import Renderer, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
 from .sitewide import write_sitewide
-from .sources import load_sources
+from .sources import file_digest, load_sources
 from .task_rows import complete_task_rows, load_task_rows
+from .translation import translated_units
 
 
 # Page views: page type → view(site, strings, page) → what its template needs beyond the common
@@ -59,34 +61,26 @@ class BuildReport:
             raise BuildFailed(self.diagnostics)
 
 
-def parse_markdown(config: Config, sources: list, cache: dict | None = None) -> dict:
-    """file → MarkdownResult of every source, in parallel; `cache` (serve keeps one) maps
-    (file, body) to a result, so only changed files are parsed, and is pruned to the current files."""
-    brackets = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
-    known = {} if cache is None else cache
-    todo = [source for source in sources if (source.file, source.body) not in known]
-    for source, (_, result) in zip(todo, map_items(_markdown_job, brackets, todo)):
-        known[(source.file, source.body)] = result
-    results = {source.file: known[(source.file, source.body)] for source in sources}
-    if cache is not None:  # keep only what the next rebuild can reuse
-        current = {(source.file, source.body) for source in sources}
-        for stale in [k for k in cache if k not in current]:
-            del cache[stale]
-    return results
+def parse_markdown(config: Config, sources: list, memo: Memo = NO_MEMO) -> dict:
+    """file → MarkdownResult of every source, in parallel; with a `memo` (serve), only the
+    files whose body changed are parsed."""
+    cjk = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
+    jobs = [(source.body, source.key, source.path.name.startswith("index."), cjk[source.lang]) for source in sources]
+    results = memo.get_many("markdown", jobs, lambda todo: map_items(_markdown_job, None, todo))
+    return {source.file: result for source, result in zip(sources, results)}
 
 
-def _markdown_job(brackets_by_lang: dict, source) -> tuple:
-    return source.file, render_markdown(source.body, source.key, source.path.name.startswith("index."),
-                                        brackets_by_lang[source.lang])
+def _markdown_job(_, job: tuple):
+    return render_markdown(*job)
 
 
 def validate(config_path: Path, report: BuildReport, output_dir: Path | None = None,
-             markdown_cache: dict | None = None, volumes: tuple = ()) -> tuple[Config, Site, dict]:
+             memo: Memo = NO_MEMO, volumes: tuple = ()) -> tuple[Config, Site, dict]:
     """Steps shared by check and build: read, parse and validate everything.
 
-    `markdown_cache` (serve keeps one) maps (file, body) to the parsed result, so a
-    rebuild parses only the files that changed. `volumes` (export) keeps only those
-    volumes of the site, with every page outside volumes."""
+    With a `memo` (serve keeps one), a rebuild reads, parses and checks again only
+    what changed since the last build. `volumes` (export) keeps only those volumes
+    of the site, with every page outside volumes."""
     diags = report.diagnostics
     with report.step("config"):
         config = load_config(config_path, diags)
@@ -98,19 +92,20 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         config = only_volumes(config, volumes, diags)
         report.stop_on_errors()
     with report.step("read"):
-        sources = load_sources(config, diags)
+        sources = load_sources(config, diags, memo)
         if volumes:   # the other volumes' folders are left out entirely
             sources = [s for s in sources if s.key.split("/")[0] in volumes or s.key.split("/")[0] not in left_out]
-        registry = load_registry(config, diags)
+        registry = memo.get("registry", (_file_version(config.content_dir / REGISTRY_FILE, memo), config.language_keys),
+                            lambda problems: load_registry(config, problems), diags)
         tables = load_tables(config, diags)
         people = load_people(config, diags)
     with report.step("assemble"):
-        site = assemble_site(config, sources, registry, tables, diags)
+        site = assemble_site(config, sources, registry, tables, diags, memo)
         site.people = people
         report.site = site
     report.stop_on_errors()
     with report.step("markdown"):
-        results = parse_markdown(config, sources, markdown_cache)
+        results = parse_markdown(config, sources, memo)
     with report.step("validate"):
         attach_markdown(site, results, diags)
         validate_references(site, results, diags)
@@ -120,8 +115,9 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         site.glossary = {t.source: {"en": t.english} for t in terms if t.origin == "glossary"}
         complete_task_rows(site, diags)   # after the glossary: collective units take its forms
         for lang in config.language_keys[1:]:
-            check_terms(site, terms, lang, diags)
-            check_numbers(site, lang, diags)
+            units = translated_units(site, lang, memo)
+            check_terms(units, terms, diags, memo)
+            check_numbers(units, diags, memo)
         output.check_output_dir(config, diags)
     report.stop_on_errors()
     with report.step("generate"):
@@ -132,7 +128,13 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         add_guide_pages(site, strings, diags)
         reading_order(site)
     report.stop_on_errors()
+    memo.sweep()   # (after a failed build it keeps both versions: the fix is likely to need them)
     return config, site, strings
+
+
+def _file_version(path: Path, memo: Memo) -> tuple:
+    """What a memo key needs of a data file: its path and the digest of its bytes (None: absent)."""
+    return path, file_digest(path, memo) if path.is_file() else None
 
 
 def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
@@ -145,9 +147,9 @@ def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
 
 
 def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
-          output_dir: Path | None = None, markdown_cache: dict | None = None, precompress: bool = False) -> BuildReport:
+          output_dir: Path | None = None, memo: Memo = NO_MEMO, precompress: bool = False) -> BuildReport:
     """Validate, render into a staging folder, index, then swap it into place."""
-    config, site, strings = validate(config_path, report, output_dir, markdown_cache)
+    config, site, strings = validate(config_path, report, output_dir, memo)
     return write_site(config, site, strings, report, with_search, precompress=precompress)
 
 

@@ -21,6 +21,7 @@ from .pages import EXAMPLE_TEXT, PER_LANGUAGE_KEYS, Entry, Node, Page, front_mat
 from .schema import validate
 from .sources import Source
 from .markup import mark_foreign, strip_tags
+from .memo import NO_MEMO, Memo
 from .translation import MISSING, apply_fallback, is_stale
 
 
@@ -77,8 +78,10 @@ def media_url(config: Config, folder: Path, name: str) -> str:
     return config.base_path + media_path(config, folder, name)
 
 
-def assemble_site(config: Config, sources: list, registry: Registry, tables: dict, diags: Diagnostics) -> Site:
-    """The page tree from front matter: one Node per key, one Page per key and language."""
+def assemble_site(config: Config, sources: list, registry: Registry, tables: dict, diags: Diagnostics,
+                  memo: Memo = NO_MEMO) -> Site:
+    """The page tree from front matter: one Node per key, one Page per key and language.
+    With a `memo` (serve), front matter of unchanged files is not validated again."""
     site = Site(config, registry, tables)
     invalid: set = set()  # keys whose source failed validation: no follow-on errors about them
     by_key: dict = {}
@@ -94,7 +97,8 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
                 continue  # the source exists but did not load: its own error says why
             diags.error(Location(other.file), "content.translation-without-source", expected=expected, default=default)
             continue
-        meta = _validated_front_matter(origin, diags)
+        meta = memo.get("front-matter", (origin.file, origin.text_hash),
+                        lambda problems: _validated_front_matter(origin, problems), diags)
         if meta is None:
             invalid.add(key)
             continue
@@ -103,7 +107,9 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
         for lang, source in per_lang.items():
             if lang == default:
                 continue
-            translated = _validated_front_matter(source, diags, expected_type=meta["type"], source_meta=meta)
+            translated = memo.get("front-matter", (source.file, source.text_hash, origin.text_hash),
+                                  lambda problems: _validated_front_matter(source, problems, expected_type=meta["type"],
+                                                                           source_meta=meta), diags)
             if translated is not None:
                 source.front.data = translated
     _link_tree(site, diags, invalid)

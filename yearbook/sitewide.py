@@ -44,6 +44,7 @@ def write_sitewide(site: Site, strings: dict, env: jinja2.Environment, staging: 
         strings=strings, root=config.base_path, volumes=volumes), encoding="utf-8")
     (staging / "sitemap.xml").write_text(sitemap(site), encoding="utf-8")
     for lang in config.languages:
+        (staging / lang.prefix).mkdir(parents=True, exist_ok=True)   # (serve may render no page of that language)
         (staging / lang.prefix / MANIFEST).write_text(manifest(site, lang), encoding="utf-8")
     (staging / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {absolute(config.base_url, 'sitemap.xml')}\n",
                                         encoding="utf-8")

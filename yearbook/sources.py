@@ -1,14 +1,16 @@
 """Find the Markdown sources under content/ and split off their front matter."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .files import decode, walk
+from .memo import NO_MEMO, Memo
 from .messages import t
 from .yamldoc import YamlDoc, parse_yaml
 
@@ -48,8 +50,9 @@ def page_key(rel: Path, stem: str) -> str:
     return f"{parent}/{stem}" if parent else stem
 
 
-def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
-    """Every page source in content/, in sorted path order."""
+def load_sources(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> list[Source]:
+    """Every page source in content/, in sorted path order. With a `memo` (serve), a file whose
+    bytes did not change since the last build is not parsed again."""
     sources = []
     content = config.content_dir
     if not content.is_dir():
@@ -69,23 +72,38 @@ def load_sources(config: Config, diags: Diagnostics) -> list[Source]:
             diags.error(Location(file), "content.unknown-file-language", lang=lang,
                         hint=suggest(lang, config.language_keys) or t("hint.use-one-of", choices=config.language_keys))
             continue
-        raw = path.read_bytes()
-        text = decode(raw, file, diags)
-        if text is None:
-            continue
-        split = split_front_matter(text, file, diags)
-        if split is None:
-            continue
-        front_text, body, body_line = split
-        front = parse_yaml(front_text, file, diags, first_line=2)
-        if front is None:
-            continue
-        if not isinstance(front.data, dict):
-            diags.error(Location(file, 2, 1), "content.front-matter-not-mapping")
-            continue
-        sources.append(Source(file, path, page_key(rel, match["stem"]), lang, front, body, body_line,
-                              hashlib.sha1(raw).hexdigest()[:12]))
+        digest = file_digest(path, memo)
+        source = memo.get("source", (file, digest), lambda problems: read_source(
+            path.read_bytes(), digest, file, path, page_key(rel, match["stem"]), lang, problems), diags)
+        if source is not None:
+            # assemble_site replaces a translation's front matter with the merged one: give it its own
+            sources.append(replace(source, front=replace(source.front, data=copy.copy(source.front.data))))
     return sources
+
+
+def file_digest(path: Path, memo: Memo) -> str:
+    """SHA-1 of a file's bytes; with a memo (serve), read again only when its size or times changed."""
+    stat = path.stat()
+    return memo.get("file-digest", (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino),
+                    lambda _: hashlib.sha1(path.read_bytes()).hexdigest(), None)
+
+
+def read_source(raw: bytes, digest: str, file: str, path: Path, key: str, lang: str, diags: Diagnostics) -> Source | None:
+    """One page source from its bytes, or None with the errors that keep it out."""
+    text = decode(raw, file, diags)
+    if text is None:
+        return None
+    split = split_front_matter(text, file, diags)
+    if split is None:
+        return None
+    front_text, body, body_line = split
+    front = parse_yaml(front_text, file, diags, first_line=2)
+    if front is None:
+        return None
+    if not isinstance(front.data, dict):
+        diags.error(Location(file, 2, 1), "content.front-matter-not-mapping")
+        return None
+    return Source(file, path, key, lang, front, body, body_line, digest[:12])
 
 
 def split_front_matter(text: str, file: str, diags: Diagnostics):

@@ -72,8 +72,9 @@ def complete_task_rows(site, diags: Diagnostics) -> None:
             continue
         folder = node.sources[default].folder
         translated = [lang for lang in others if (key, lang) in site.task_rows]
+        source_file = relpath(folder / f"{node.meta['rows']}.{default}.tsv", config.root)
         for row in source_rows:
-            where = Location(relpath(folder / f"{node.meta['rows']}.{default}.tsv", config.root), row["_line"], 1)
+            where = Location(source_file, row["_line"], 1)
             for name in split_names(row.get(LEADERS)):
                 site.people.check(name, where, diags, translated)
         for lang in others:

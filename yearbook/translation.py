@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, Location, relpath
 from .markup import CJK, mark_foreign, split_entries, strip_tags
+from .memo import NO_MEMO, Memo
 from .messages import Text, t
 from .pages import Entry, Page
 
@@ -173,8 +174,40 @@ def paragraphs(body: str, first_line: int) -> list:
     return out
 
 
-def translated_units(site, lang: str) -> list:
-    """Every unit of `lang`'s own text with the source text it translates."""
+def entry_texts(html: str) -> dict:
+    """Entry id → its plain text, of a page's body HTML."""
+    return {entry_id: strip_tags(chunk) for entry_id, chunk in split_entries(html)[1].items()}
+
+
+def _text_units(page, origin, memo: Memo) -> list:
+    """The units of a translated page's title and text (entries, else paragraphs)."""
+    units = []
+    front = page.source.front
+    units.append(Unit(front.where("title"), t("content.unit-title"), origin.title, page.title))
+    if page.text_status in (TRANSLATED, PARTIAL):
+        own = memo.get("entry-texts", page.body_html, lambda _: entry_texts(page.body_html), None)
+        source_chunks = memo.get("entry-texts", origin.body_html, lambda _: entry_texts(origin.body_html), None)
+        if source_chunks:
+            for entry in page.entries:
+                if entry.lang is None and entry.id in source_chunks and entry.id in own:
+                    units.append(Unit(Location(page.source.file, entry.line, 1), t("content.unit-entry", id=entry.id),
+                                      source_chunks[entry.id], own[entry.id]))
+        else:
+            mine = paragraphs(page.source.body, page.source.body_line)
+            theirs = paragraphs(origin.source.body, origin.source.body_line)
+            if len(mine) == len(theirs):
+                for number, ((line, text), (_, source)) in enumerate(zip(mine, theirs), start=1):
+                    units.append(Unit(Location(page.source.file, line, 1), t("content.unit-paragraph", number=number),
+                                      source, text))
+            else:
+                units.append(Unit(Location(page.source.file, page.source.body_line, 1), t("content.unit-text"),
+                                  " ".join(text for _, text in theirs), " ".join(text for _, text in mine)))
+    return units
+
+
+def translated_units(site, lang: str, memo: Memo = NO_MEMO) -> list:
+    """Every unit of `lang`'s own text with the source text it translates. With a `memo`
+    (serve), a page whose two source files did not change keeps the last build's units."""
     config = site.config
     default = config.default_language
     units = []
@@ -182,32 +215,16 @@ def translated_units(site, lang: str) -> list:
         page, origin = site.pages[(key, lang)], site.pages[(key, default)]
         if not page.translated:
             continue
-        front = page.source.front
-        units.append(Unit(front.where("title"), t("content.unit-title"), origin.title, page.title))
-        if page.text_status in (TRANSLATED, PARTIAL):
-            own = split_entries(page.body_html)[1]
-            source_chunks = split_entries(origin.body_html)[1]
-            if source_chunks:
-                for entry in page.entries:
-                    if entry.lang is None and entry.id in source_chunks and entry.id in own:
-                        units.append(Unit(Location(page.source.file, entry.line, 1), t("content.unit-entry", id=entry.id),
-                                          strip_tags(source_chunks[entry.id]), strip_tags(own[entry.id])))
-            else:
-                mine = paragraphs(page.source.body, page.source.body_line)
-                theirs = paragraphs(origin.source.body, origin.source.body_line)
-                if len(mine) == len(theirs):
-                    for number, ((line, text), (_, source)) in enumerate(zip(mine, theirs), start=1):
-                        units.append(Unit(Location(page.source.file, line, 1), t("content.unit-paragraph", number=number),
-                                          source, text))
-                else:
-                    units.append(Unit(Location(page.source.file, page.source.body_line, 1), t("content.unit-text"),
-                                      " ".join(text for _, text in theirs), " ".join(text for _, text in mine)))
-        source_rows = {row.get("no"): row for row in site.task_rows.get((key, default)) or []}
-        for row in site.task_rows.get((key, lang)) or []:
+        # The title and text units follow from the two source files alone.
+        units.extend(memo.get("units", (page.source.file, page.source.text_hash, origin.source.text_hash,
+                                        page.text_status), lambda _: _text_units(page, origin, memo), None))
+        rows = site.task_rows.get((key, lang)) or []
+        source_rows = {row.get("no"): row for row in site.task_rows.get((key, default)) or []} if rows else {}
+        file = relpath(page.source.folder / f"{page.node.meta['rows']}.{lang}.tsv", config.root) if rows else ""
+        for row in rows:
             source_row = source_rows.get(row.get("no"))
             if source_row is None:
                 continue
-            file = relpath(page.source.folder / f"{page.node.meta['rows']}.{lang}.tsv", config.root)
             for column in row.get("_written", []):
                 units.append(Unit(Location(file, row["_line"], 1), t("content.unit-task-cell", no=row.get("no"), column=column),
                                   source_row.get(column, ""), row.get(column, "")))

@@ -1,85 +1,137 @@
-"""Rebuilding after a save in `serve`: render only the pages whose inputs changed.
+"""Rebuilding after a save in `serve`: render only the pages that show what changed.
 
-Reading, parsing and validating the whole site is cheap (about 0.1 s for the
-bundled yearbook; Markdown of unchanged files comes from a cache) and keeps
-every check, so a rebuild always validates everything. Rendering and writing
-grow with the site, so they are limited by comparing two kinds of digest with
-the last good build:
+Every rebuild runs the same steps as `build` (read, parse, validate, generate), so
+it reports exactly the same problems; a memo (memo.py) keeps what each step
+computed from unchanged files, so only changed files are parsed and checked
+again. Rendering is limited by comparing three digests with the last good build:
 
-- the outline: every page's front matter, title, entries, translation status,
-  and the tables and task rows — everything that other pages show about a page
-  (navigation, contents, department pages, indexes, search filters, sitemap).
-  If it changed, every page is rendered again.
-- each page's own inputs: its body and front matter in every language. If only
-  these changed, only that page is rendered, in every language (an edit to a
+- the structure: which pages exist, where (key, parent, order, type, volume,
+  URL). If it changed (a page added, moved or removed), every page is rendered.
+- each page's inputs: its source files in every language (their bytes), its
+  tables and task rows, and for a page the build makes, the data it was made
+  with. A page whose inputs changed is rendered, in every language (an edit to a
   source changes its translation's fallback text and staleness).
+- each changed page's face: what other pages show of it (titles, entries, front
+  matter, task rows, tables). If it changed, the pages that show it are rendered
+  too (`pages_showing`): every page of its volume (navigation, contents,
+  neighbours, figure numbers, indexes), the department pages that list it, and
+  the few pages that show the whole site (home, search, directory); a volume's
+  face or the home page's is shown on every page (year switch, breadcrumbs).
 
 Templates, static files, config.yaml, the registry, glossary and UI strings are
-not page inputs: a change to any of them builds everything (`pipeline.build`).
+not page inputs: a change to any of them renders everything (`pipeline.write_site`).
 Pages are written in place, each by a rename, so the search indexer's hard
 links to the previous files stay intact.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import pickle
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import output, pipeline
 from ..config import Config
+from ..memo import Memo
 from ..offline import write_offline_bundle
+from ..parallel import map_items
 from ..render import Renderer, render_one, template_environment
+from ..sitewide import write_sitewide
 
 
 @dataclass
 class BuildState:
     """What a serve session remembers of its last good build."""
 
-    markdown: dict = field(default_factory=dict)   # (file, body) → MarkdownResult
-    outline: str | None = None                     # digest of what pages show about each other
+    memo: Memo = field(default_factory=Memo)       # parsed sources, Markdown, check outcomes (memo.py)
+    structure: str | None = None                   # digest of which pages exist and where
     inputs: dict = field(default_factory=dict)     # page key → digest of its own inputs
+    faces: dict = field(default_factory=dict)      # page key → digest of what other pages show of it
     rendered: list | None = None                   # (key, lang) rendered by the last rebuild; None: all
     templates: object = None                       # Jinja environment: compiled templates, kept while none changes
     file_digests: dict = field(default_factory=dict)  # (path, mtime, size) → SHA-1, for the offline list
 
     def remember(self, site) -> None:
-        self.outline, self.inputs = outline_digest(site), input_digests(site)
+        """After a build that wrote every page."""
+        self.structure, self.inputs = structure_digest(site), input_digests(site)
+        self.faces = {key: face_digest(site, key) for key in site.order}
         self.templates = template_environment(site.config.templates_dir)
 
 
 def _digest(value) -> str:
-    # repr, not JSON: generated pages keep tuples and tuple-keyed dicts in their data (Node.data).
-    # Both builds compared run in the same process, so reprs are comparable.
-    return hashlib.sha1(repr(value).encode()).hexdigest()
+    # pickle, not JSON: generated pages keep tuples and tuple-keyed dicts in their data (Node.data);
+    # and not repr, which costs ten times as much. Both builds compared run in the same process.
+    # `fast` pickles without its memo, so equal values give equal bytes whatever objects they share.
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.sha1(buffer.getbuffer()).hexdigest()
 
 
-def outline_digest(site) -> str:
-    """What any page may show about other pages: change it and every page is rendered."""
-    pages = []
-    for (key, lang), page in sorted(site.pages.items()):
-        node = page.node
-        if node.generated:  # made from other pages: their own data is their input (below)
-            pages.append([key, lang, page.title, page.url])
-            continue
-        pages.append([key, lang, node.type, node.order, node.parent, node.children, page.meta, page.translated,
-                      page.text_status, page.url, [[e.id, e.title, e.meta, e.lang] for e in page.entries]])
-    tables = sorted([str(folder), ident, table.number, table.title, table.columns, table.rows]
-                    for (folder, ident), table in site.tables.items())
-    rows = sorted([key, lang, rows] for (key, lang), rows in site.task_rows.items())
-    return _digest([pages, tables, rows])
+def structure_digest(site) -> str:
+    """Which pages exist, where, in which languages: change it and every page is rendered."""
+    nodes = site.nodes
+    return _digest([[key, nodes[key].parent, nodes[key].type, nodes[key].order, nodes[key].volume,
+                     [site.pages[(key, lang)].url for lang in site.config.language_keys if (key, lang) in site.pages]]
+                    for key in site.order])
 
 
 def input_digests(site) -> dict:
-    """Per page key: its bodies, sources and front matter in every language; for a page the
-    build makes, the data it was made with (a chronology quotes entries' first words)."""
-    per_key: dict = {}
-    for (key, lang), page in sorted(site.pages.items()):
-        digest = per_key.setdefault(key, hashlib.sha1())
-        digest.update(page.body_html.encode())  # the largest part: hashed as is, not repr'd
-        digest.update(repr([lang, page.source.file, page.source.text_hash, page.meta, sorted(page.anchors),
-                            page.node.data]).encode())   # a generated page's data (a chronology quotes entries)
-    return {key: digest.hexdigest() for key, digest in per_key.items()}
+    """Per page key: the bytes of its sources in every language, its tables and task rows;
+    for a page the build makes, the data it was made with (a chronology quotes entries)."""
+    languages = site.config.language_keys
+    tables: dict = {}
+    for (folder, ident), table in site.tables.items():
+        tables.setdefault(folder, []).append((ident, table.number, table.title, table.columns, table.rows))
+    digests = {}
+    for key in site.order:
+        node = site.nodes[key]
+        if node.generated:
+            digests[key] = _digest(node.data)
+            continue
+        origin = node.sources[site.config.default_language]
+        digests[key] = _digest([[(s.file, s.text_hash) for s in node.sources.values()],
+                                sorted(tables.get(origin.folder, []), key=lambda t: t[0]),
+                                [site.task_rows.get((key, lang)) for lang in languages]])
+    return digests
+
+
+def face_digest(site, key: str) -> str:
+    """What other pages may show of page `key`: titles, entries, front matter, status, task rows, tables."""
+    node = site.nodes[key]
+    pages = [site.pages[(key, lang)] for lang in site.config.language_keys if (key, lang) in site.pages]
+    if node.generated:   # made from other pages: only its name is shown elsewhere
+        return _digest([[page.title, page.url] for page in pages])
+    return _digest([node.children, [[page.title, page.meta, page.translated, page.text_status,
+                                     [[e.id, e.title, e.meta, e.lang] for e in page.entries]] for page in pages],
+                    [site.task_rows.get((key, page.lang)) for page in pages]])
+
+
+def pages_showing(site, changed: set) -> set:
+    """Keys of the pages that show something of the pages `changed` (whose face changed)."""
+    if not changed:
+        return set()
+    nodes = site.nodes
+    if "" in changed or any(nodes[key].type == "volume" for key in changed):
+        return set(site.order)   # the home page's title and the volumes' are on every page
+    volumes = {nodes[key].volume for key in changed}
+    shown = set(changed) | {""}   # the home page lists each volume's parts
+    named = set(changed) | {child for key in changed for child in nodes[key].children}   # a page listed with its parent
+    for key in site.order:
+        node = nodes[key]
+        if node.volume is not None and node.volume in volumes:
+            shown.add(key)
+        elif node.generated and node.volume is None:
+            # A page the build makes outside the volumes shows the pages its data names
+            # (a department page, data.shows()), or the whole site (search, directory).
+            names = getattr(node.data, "shows", None)
+            if names is None or not named.isdisjoint(names()):
+                shown.add(key)
+    return shown
 
 
 PAGE_SOURCE_SUFFIXES = (".md", ".tsv", ".yaml")  # pages and tables; a photo is copied by a full build
@@ -96,35 +148,63 @@ def only_page_sources(config: Config, changed: list) -> bool:
     return True
 
 
-def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState, changed: list) -> None:
-    """After a save: validate everything, then render only what changed into the output dir,
-    or, when the outline or a file outside the page sources changed, write the whole site
-    as `build` does (without search: serve indexes in the background).
-    Raises BuildFailed like `build`, before anything is written."""
-    config, site, strings = pipeline.validate(config_path, report, markdown_cache=state.markdown)
-    if (state.outline is None or not only_page_sources(config, changed) or not config.output_dir.is_dir()
-            or outline_digest(site) != state.outline):
+def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState, changed: list,
+            open_pages: set = frozenset(), shown_first=None) -> None:
+    """After a save: validate everything (from the memo where unchanged), then render only the
+    pages that show what changed, into the output dir; or, when the structure or a file outside
+    the page sources changed, write the whole site as `build` does (without search: serve
+    indexes in the background). Raises BuildFailed like `build`, before anything is written.
+
+    The pages at `open_pages` (addresses of pages open in a browser) that need rendering are
+    rendered and written first; then `shown_first(their addresses, seconds so far)` is called."""
+    start = time.perf_counter()
+    config, site, strings = pipeline.validate(config_path, report, memo=state.memo)
+    with report.step("compare"):
+        everything = (state.structure is None or not only_page_sources(config, changed)
+                      or not config.output_dir.is_dir() or structure_digest(site) != state.structure)
+        if everything:
+            state.templates = template_environment(config.templates_dir)   # a template may be what changed
+            keys = list(site.order)
+        else:
+            inputs = input_digests(site)
+            edited = {key for key in site.order if inputs.get(key) != state.inputs.get(key)}
+            faces = {key: face_digest(site, key) for key in edited}
+            moved = {key for key in edited if faces[key] != state.faces.get(key)}
+            shown = edited | pages_showing(site, moved)
+            keys = [key for key in site.order if key in shown]
+        urls = {site.pages[(key, lang)].url: key for key in keys for lang in config.language_keys}
+        first = [key for key in dict.fromkeys(urls[path] for path in open_pages if path in urls)]
+    if first and len(first) < len(keys) and config.output_dir.is_dir():
+        _render_in_place(config, site, strings, report, first, state, offline=False)
+        if shown_first is not None:
+            shown_first({path for path in open_pages if urls.get(path) in first}, time.perf_counter() - start)
+    if everything:
         pipeline.write_site(config, site, strings, report, with_search=False, keep_index=True)
         state.remember(site)
         state.rendered = None  # everything
         return
-    inputs = input_digests(site)
-    keys = [key for key in site.order if inputs.get(key) != state.inputs.get(key)]
-    _render_in_place(config, site, strings, report, keys, state)
+    rest = [key for key in keys if key not in first] if len(first) < len(keys) else keys
+    _render_in_place(config, site, strings, report, rest, state, sitewide=bool(moved))
     state.inputs = inputs
+    state.faces.update(faces)
     state.rendered = [(key, lang) for key in keys for lang in config.language_keys]
 
 
-def _render_in_place(config: Config, site, strings: dict, report, keys: list, state: BuildState) -> None:
-    """Render the pages `keys` in every language into a scratch folder; when all succeeded,
-    rename each page into the output."""
+def _render_in_place(config: Config, site, strings: dict, report, keys: list, state: BuildState,
+                     offline: bool = True, sitewide: bool = False) -> None:
+    """Render the pages `keys` in every language into a scratch folder (with `sitewide`, the 404
+    page and sitemap too); when all succeeded, rename each into the output (then, with
+    `offline`, update the offline list)."""
     out = config.output_dir
     with output.locked(config, report.diagnostics):
         scratch = output.new_staging(config)   # a folder of its own, removed by the next build if we are killed
         try:
             with report.step("render"):
                 renderer = Renderer.create(site, strings, pipeline.VIEWS, state.templates)
-                rendered = [render_one(renderer, (key, lang, str(scratch))) for key in keys for lang in config.language_keys]
+                rendered = map_items(render_one, renderer, [(key, lang, str(scratch)) for key in keys
+                                                            for lang in config.language_keys])
+                if sitewide:   # the 404 page lists the volumes
+                    write_sitewide(site, strings, renderer.env, scratch)
                 pipeline.report_template_problems(config, rendered, report.diagnostics)
             report.stop_on_errors()
             with report.step("write"):
@@ -132,7 +212,7 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
                     target = out / written.relative_to(scratch)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(written, target)
-                if rendered:
+                if rendered and offline:
                     write_offline_bundle(out, config.base_path, seen=state.file_digests,
                                          volumes=[v.key for v in site.volumes()])
         finally:

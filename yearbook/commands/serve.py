@@ -15,14 +15,23 @@ What python-livereload gives us and what we do instead:
   snippet and, only while the last build failed, the overlay listing its errors;
   /sw.js is a worker that caches nothing. Nothing is written into built files.
 
-Rebuilds render only the pages whose inputs changed (incremental.py) and skip
-Pagefind; the index is rebuilt afterwards in a thread, over hard links to the
-new HTML, and swapped into `pagefind/` on the server's thread, between two
-requests. Until then the previous index keeps answering (a rebuild that writes
-a whole new output folder carries it over as hard links).
+Rebuilds run in a thread of their own (`Rebuilder`), so the preview keeps
+answering while one runs, and render only the pages that show what changed
+(incremental.py). The pages open in a browser (livereload.js tells us their
+addresses) are rendered first and reloaded as soon as they are written; the
+rest follows. Pagefind is skipped; the index is rebuilt afterwards in another
+thread, over hard links to the new search records, and swapped into
+`pagefind/` on the server's thread, between two requests. Until then the
+previous index keeps answering (a rebuild that writes a whole new output
+folder carries it over as hard links).
+
+Python's cyclic garbage collector would pause a rebuild of an archive for
+about half a second, walking every object the memo keeps; it runs instead when
+the preview has been idle for a moment after a rebuild.
 """
 from __future__ import annotations
 
+import gc
 import html
 import json
 import logging
@@ -36,6 +45,7 @@ import time
 import traceback
 import webbrowser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
@@ -54,6 +64,7 @@ from ..offline import write_offline_bundle
 from ..search import RECORDS_DIR
 
 POLL_SECONDS = 0.1    # how often the sources are looked at (a look at ~200 files takes a few ms)
+IDLE_SECONDS = 1.0    # after a rebuild, this long without a save before collecting garbage
 SETTLE_SECONDS = 0.1  # a burst of saves (editor, git checkout) is over when a second look finds nothing new
 
 # Served instead of the site's sw.js: the offline worker answers cache-first,
@@ -125,6 +136,7 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         site.first_build()
+        gc.disable()   # collected when idle instead (Rebuilder): see above
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{config.base_path}"
         watched = [relpath(p, config.root) + ("/" if p.is_dir() else "") for p in site.watched]
         site.allowed_hosts = allowed_hosts(host)
@@ -194,8 +206,13 @@ def guard_livereload(allowed) -> type:
         def check_origin(self, origin):
             return allowed is None or host_name(origin) in allowed
 
+        page_path = None   # the address of the page this socket belongs to (from livereload.js's "info")
+
         def on_message(self, message):
             try:
+                data = json.loads(message)
+                if isinstance(data, dict) and data.get("command") == "info" and isinstance(data.get("url"), str):
+                    self.page_path = urlsplit(data["url"]).path
                 return super().on_message(message)
             except (ValueError, TypeError, AttributeError):   # not livereload's JSON: ignore it
                 return None
@@ -281,6 +298,7 @@ class DevSite:
         self.warnings = ""
         self.scratch = new_session_folder(config.output_dir)
         self.indexer = SearchIndexer(self.scratch, self)
+        self.rebuilder = Rebuilder(self)
         self.state = incremental.BuildState()  # what a rebuild compares with to render only what changed
         # Fixed for the session: a config.yaml that moves these folders needs a restart.
         self.watched = [config.content_dir, config.templates_dir, config.static_dir, config.root / config.file,
@@ -297,11 +315,34 @@ class DevSite:
                   out=self.config.output_dir.name, pages=pages, indexed=report.indexed_pages, seconds=f"{seconds:.2f}"))
 
     def rebuild(self, changed: list) -> None:
-        """The one watch callback: build without search, reload the browser, then index in the background."""
-        report, seconds = self._build(with_search=False, changed=changed)
+        """The one watch callback (on the server's thread): hand the saved files to the rebuild thread.
+        A stylesheet alone is swapped by livereload.js without reloading: no page goes first."""
+        css_only = all(name.endswith(".css") for name in changed)
+        self.rebuilder.request(changed, set() if css_only else self.open_pages())
+
+    def open_pages(self) -> set:
+        """Addresses of the pages open in a browser with live reload."""
+        return {waiter.page_path for waiter in list(self.reloader.waiters) if getattr(waiter, "page_path", None)}
+
+    def rebuild_now(self, changed: list, open_pages: set, loop: IOLoop) -> None:
+        """On the rebuild thread: build without search; the open pages reload as soon as they are
+        written, the others when the build is done; then the index is rebuilt in the background."""
+        first: dict = {}
+
+        def shown_first(paths: set, seconds: float) -> None:   # the open pages are written: show them now
+            first.update(paths=paths)
+            loop.add_callback(self.reload, paths)
+            loop.add_callback(say, t("commands.serve-open-pages-first", time=time.strftime("%H:%M:%S"),
+                                     seconds=f"{seconds:.2f}"))
+
+        report, seconds = self._build(with_search=False, changed=changed, open_pages=open_pages, shown_first=shown_first)
+        loop.add_callback(self._rebuilt, report, seconds, changed, first.get("paths", set()))
+
+    def _rebuilt(self, report, seconds: float, changed: list, reloaded: set) -> None:
+        """On the server's thread, after a rebuild: report it, reload the pages not reloaded yet, index."""
         stamp = time.strftime("%H:%M:%S")
         if not self._record(report):
-            self.reloader.reload_waiters("*")
+            self.reload()
             return
         names = [relpath(Path(p), self.config.root) for p in changed]
         what = names[0] if len(names) == 1 else t("commands.serve-files-changed", count=len(names))
@@ -312,20 +353,35 @@ class DevSite:
         say(t("commands.serve-rebuilt-warnings" if warnings else "commands.serve-rebuilt", time=stamp, scope=scope,
               seconds=f"{seconds:.2f}", what=what, warnings=warnings))
         css_only = names and all(n.endswith(".css") for n in names)
-        self.reloader.reload_waiters(Path(names[0]).name if css_only else "*")  # CSS alone: no page reload
+        if css_only:   # CSS alone: no page reload, livereload.js swaps the style sheet
+            self.reloader.reload_waiters(Path(names[0]).name)
+        else:
+            self.reload(skip=reloaded)
         if self.search_wanted():
             self.indexer.request(self.config)
 
-    def _build(self, with_search, changed: list | None = None) -> tuple:
+    def reload(self, paths: set | None = None, skip: set = frozenset()) -> None:
+        """Tell the open pages to reload: those at `paths` (None: all), except those at `skip`."""
+        message = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}
+        for waiter in list(self.reloader.waiters):
+            page = getattr(waiter, "page_path", None)
+            if (paths is None or page in paths) and page not in skip:
+                try:
+                    waiter.write_message(message)
+                except Exception:   # noqa: BLE001 — a closed socket: livereload drops it on close
+                    self.reloader.waiters.discard(waiter)
+
+    def _build(self, with_search, changed: list | None = None, open_pages: set = frozenset(),
+               shown_first=None) -> tuple:
         """The first build, or a rebuild after `changed` files were saved (see incremental.py)."""
         start = time.perf_counter()
         report = pipeline.BuildReport()
         try:
             if changed is None:
-                pipeline.build(self.config_path, report, with_search=with_search, markdown_cache=self.state.markdown)
+                pipeline.build(self.config_path, report, with_search=with_search, memo=self.state.memo)
                 self.state.remember(report.site)
             else:
-                incremental.rebuild(self.config_path, report, self.state, changed)
+                incremental.rebuild(self.config_path, report, self.state, changed, open_pages, shown_first)
         except BuildFailed:
             pass
         except Exception as exc:  # a bug must not stop the server: show it like any other error
@@ -380,6 +436,7 @@ class DevSite:
         say(t("commands.serve-index-updated", time=time.strftime("%H:%M:%S"), pages=pages, seconds=f"{seconds:.2f}"))
 
     def close(self) -> None:
+        gc.enable()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     allowed_hosts: frozenset | None = None   # set by serve(): None answers any Host
@@ -435,6 +492,43 @@ def _content_type(name: str) -> str:
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     text = kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml")
     return f"{kind}; charset=utf-8" if text else kind
+
+
+class Rebuilder:
+    """Rebuilds in a thread of their own, so the preview answers while one runs; the files
+    saved meanwhile are gathered into the next rebuild. Garbage is collected when idle."""
+
+    def __init__(self, site: DevSite):
+        self.site = site
+        self._changed: set = set()
+        self._open: set = set()
+        self._loop: IOLoop | None = None
+        self._ready = threading.Condition()
+        threading.Thread(target=self._run, name="rebuild", daemon=True).start()
+
+    def request(self, changed: list, open_pages: set) -> None:
+        """On the server's thread: rebuild for `changed` files; `open_pages` are shown first."""
+        with self._ready:
+            self._loop = IOLoop.current()
+            self._changed |= set(changed)
+            self._open = open_pages
+            self._ready.notify()
+
+    def _run(self) -> None:
+        collect = False
+        while True:
+            with self._ready:
+                if not self._changed:
+                    self._ready.wait(IDLE_SECONDS if collect else None)
+                if not self._changed:   # idle since the last rebuild: now the pause harms no one
+                    if collect:
+                        gc.collect()
+                        collect = False
+                    continue
+                changed, self._changed = sorted(self._changed), set()
+                open_pages, loop = self._open, self._loop
+            self.site.rebuild_now(changed, open_pages, loop)
+            collect = True
 
 
 class SearchIndexer:

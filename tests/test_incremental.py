@@ -1,0 +1,131 @@
+"""serve's incremental rebuilds on an archive: after every kind of edit, the output and the
+problems reported are exactly what a full `build` gives, and only the pages that show the
+edit are rendered again.
+
+The archive is the bundled volume cloned into three (bench/archive.py: years shifted),
+built in this process with incremental.rebuild, as serve does.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from yearbook import pipeline
+from yearbook.commands import incremental
+from yearbook.diagnostics import BuildFailed
+
+from conftest import ROOT, tree_bytes
+
+sys.path.insert(0, str(ROOT / "bench"))
+from archive import make_archive  # noqa: E402
+
+VOLUMES = ("2022", "2021", "2020")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    site = make_archive(tmp_path_factory.mktemp("archive") / "site", len(VOLUMES))
+    config = site / "config.yaml"   # no Pagefind (serve indexes in the background) and no zips
+    config.write_text(re.sub(r"(?m)^search: .*$", "search: false", config.read_text(encoding="utf-8")), encoding="utf-8")
+    return site
+
+
+class Session:
+    """A serve session's state and output, and a full build to compare it with."""
+
+    def __init__(self, site: Path, compare_with: Path):
+        self.site, self.compare_with = site, compare_with
+        self.state = incremental.BuildState()
+        report = pipeline.BuildReport()
+        pipeline.build(site / "config.yaml", report, with_search=False, memo=self.state.memo)
+        self.state.remember(report.site)
+        self.public = report.site.config.output_dir
+        self.pages = {key for key, _ in report.site.pages}
+
+    def edit(self, path: str, old: str, new: str) -> set:
+        """Save an edit, rebuild; return the page keys rendered (all: every key)."""
+        file = self.site / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return self.rebuild([file])
+
+    def rebuild(self, changed: list) -> set:
+        report = pipeline.BuildReport()
+        incremental.rebuild(self.site / "config.yaml", report, self.state, [str(p) for p in changed])
+        self.assert_same_as_full_build(report)
+        rendered = self.state.rendered
+        self.pages = {key for key, _ in report.site.pages}
+        return set(self.pages) if rendered is None else {key for key, _ in rendered}
+
+    def assert_same_as_full_build(self, report) -> None:
+        full = pipeline.BuildReport()
+        pipeline.build(self.site / "config.yaml", full, with_search=False, output_dir=self.compare_with)
+        assert report.diagnostics.format_text() == full.diagnostics.format_text()
+        ours, theirs = tree_bytes(self.public), tree_bytes(self.compare_with)
+        assert sorted(ours) == sorted(theirs)
+        different = [name for name in ours if ours[name] != theirs[name]]
+        assert not different, f"differs from a full build: {different[:10]}"
+
+
+def in_volume(keys: set, volume: str) -> set:
+    return {key for key in keys if key == volume or key.startswith(volume + "/")}
+
+
+def test_every_kind_of_edit_matches_a_full_build_and_renders_only_what_shows_it(archive, tmp_path):
+    session = Session(archive, tmp_path / "full")
+    everything = set(session.pages)
+    fire = "content/2021/gov/fire.zh.md"
+
+    # The text of an entry: that page, in both languages.
+    assert session.edit(fire, "2021年,拱墅区消防救援部门", "2021年,拱墅区消防救援部门（校）") == {"2021/gov/fire"}
+
+    # The same edit in the English translation: that page again.
+    english = (archive / fire.replace(".zh.", ".en.")).read_text(encoding="utf-8")
+    word = re.search(r"(?m)^[A-Z][a-z]+ ", english.split("---", 2)[2]).group(0)
+    assert session.edit(fire.replace(".zh.", ".en."), word, word + "indeed ") == {"2021/gov/fire"}
+
+    # A page title: its volume (navigation, contents, neighbours), the home page, the pages
+    # listing the whole site, and the department pages that list the page; not other volumes.
+    shown = session.edit(fire, 'title: "消防"', 'title: "消防工作"')
+    assert in_volume(everything, "2021") <= shown
+    assert "departments/fire-brigade" in shown and "" in shown
+    assert not shown & (in_volume(everything, "2022") | in_volume(everything, "2020"))
+    assert "departments/finance-bureau" not in shown
+
+    # An entry's heading is shown in the volume's contents: the volume again.
+    heading = re.search(r"(?m)^## (.+)$", (archive / fire).read_text(encoding="utf-8")).group(1)
+    assert in_volume(everything, "2021") <= session.edit(fire, f"## {heading}", f"## {heading}（一）")
+
+    # A task row (a department page shows it) and a table row.
+    shown = session.edit("content/2020/documents/tasks-2021/rows.zh.tsv", "地区生产总值增长7.5%左右。", "地区生产总值增长7.5%左右（校）。")
+    assert "departments/development-reform-bureau" in shown and not shown & in_volume(everything, "2022")
+    session.edit("content/2020/gov/t04.zh.tsv", "研究与新浪合作", "研究与新浪网合作")
+
+    # A new body named in the front matter: its department page now lists the page.
+    shown = session.edit(fire, "departments: [fire-brigade]", "departments: [fire-brigade, finance-bureau]")
+    assert {"departments/finance-bureau", "departments/fire-brigade"} <= shown
+
+    # A warning appears and goes away, as a full build reports it.
+    session.edit("content/2022/gov/fire.en.md", "2021", "2031")   # a figure the Chinese lacks: a warning
+
+    # A volume's title is on every page (year switch): everything.
+    assert session.edit("content/2020/index.zh.md", "2020", "2020（校）") == everything
+
+    # A new page, then its removal: the structure changed, everything.
+    new_page = archive / "content/2022/gov/zz-new.zh.md"
+    new_page.write_text('---\ntype: section\ntitle: "新分目"\norder: 99\n---\n\n{#zz-01}\n## 新条目\n正文。\n',
+                        encoding="utf-8")
+    assert session.rebuild([new_page]) >= everything
+    new_page.unlink()
+    assert session.rebuild([new_page]) == everything
+
+    # A broken save leaves the output as it was; the fix rebuilds as a full build would.
+    (archive / fire).write_text((archive / fire).read_text(encoding="utf-8").replace('title: "消防工作"', 'title: "消防工作'),
+                                encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        incremental.rebuild(archive / "config.yaml", pipeline.BuildReport(), session.state, [str(archive / fire)])
+    assert session.edit(fire, 'title: "消防工作', 'title: "消防工作"') <= everything

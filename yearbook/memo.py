@@ -1,0 +1,67 @@
+"""What one build remembers for the next: results of pure steps, keyed by their inputs.
+
+`serve` keeps one Memo for its session, so a rebuild after a save re-reads, re-parses
+and re-checks only what changed; a plain `build` uses one that keeps nothing. A step
+asks `memo.get(table, key, compute, diags)`, where `key` holds everything the
+result depends on (a file's name and the digest of its bytes; a source text and its
+translation). A hit replays the problems the step reported when it ran, so a
+rebuild reports exactly what a full build would (the way a compiler's incremental
+cache replays its warnings). What a build did not ask for is dropped when it ends
+(`sweep`), so the memo holds one build's worth.
+"""
+from __future__ import annotations
+
+from .diagnostics import Diagnostics
+
+
+class Memo:
+    """table → key → (value, problems reported while computing it)."""
+
+    def __init__(self, keep: bool = True):
+        self.keep = keep
+        self._tables: dict = {}
+        self._used: dict = {}
+
+    def get(self, table: str, key, compute, diags: Diagnostics | None):
+        """compute(diags) once per key; later calls return its value and replay its problems.
+        `diags` None: a step that reports none."""
+        if not self.keep:
+            return compute(diags)
+        entries = self._tables.setdefault(table, {})
+        hit = entries.get(key)
+        if hit is None:
+            local = Diagnostics()
+            hit = entries[key] = (compute(local), tuple(local.items))
+            if local.items and diags is None:
+                raise ValueError(f"{table}: a step without diagnostics reported problems")
+        self._used.setdefault(table, set()).add(key)
+        value, problems = hit
+        if problems:
+            diags.extend(list(problems))
+        return value
+
+    def get_many(self, table: str, keys: list, compute_many) -> list:
+        """[value of each key]; compute_many(missing keys) → their values, in one call
+        (parsing Markdown spreads it over the cores). For steps that report no problems."""
+        if not self.keep:
+            return compute_many(keys)
+        entries = self._tables.setdefault(table, {})
+        missing = list(dict.fromkeys(key for key in keys if key not in entries))
+        for key, value in zip(missing, compute_many(missing)):
+            entries[key] = (value, ())
+        self._used.setdefault(table, set()).update(keys)
+        return [entries[key][0] for key in keys]
+
+    def sweep(self) -> None:
+        """After a build: forget what it did not use (a deleted file, an old version of a text)."""
+        for table, entries in self._tables.items():
+            used = self._used.get(table, ())
+            for stale in [key for key in entries if key not in used]:
+                del entries[stale]
+        self._used = {}
+
+    def __len__(self) -> int:
+        return sum(len(entries) for entries in self._tables.values())
+
+
+NO_MEMO = Memo(keep=False)   # a one-off build: compute everything, remember nothing
