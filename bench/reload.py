@@ -96,7 +96,7 @@ def measure(edits: int, page_path: str, source: str, anchor: str, kinds: list, v
         else:
             copy_project(project)
         port = free_port()
-        server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--no-search"],
+        server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--lang", "en", "serve", "--port", str(port), "--no-search"],
                                   cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
         lines: list = []
         threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True).start()

@@ -406,3 +406,43 @@ def test_new_prints_the_address_of_the_running_preview(site, start):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "new", "section", "安全生产", "--in", "2022/gov"],
                             cwd=site, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert "preview: python build.py serve, then open http://127.0.0.1:8000/zh/2022/gov/an-quan-sheng-chan/" in result.stdout
+
+
+def test_on_an_archive_the_open_page_comes_first_and_the_preview_answers_during_a_rebuild(tmp_path, start, page):
+    """A template edit renders every page of a three-volume archive: the open page is written
+    and reloaded first, and the preview keeps answering requests while the rest is rendered."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from archive import make_archive
+    site = make_archive(tmp_path / "archive", 3)
+    server = start(site, "--no-search", ready=r"^serving ")
+    open_live(page, f"{server.url}/zh/2021/gov/meetings/")
+    page.evaluate("window.__before = true")
+    answered = []   # (seconds taken, seconds since the save) of requests made during the rebuild
+
+    def ask() -> None:
+        while not server.lines(REBUILD):
+            asked = time.monotonic()
+            with urllib.request.urlopen(f"{server.url}/en/2020/gov/fire/", timeout=30) as response:
+                assert response.status == 200
+            answered.append((time.monotonic() - asked, time.monotonic() - saved))
+            time.sleep(0.05)
+
+    saved = time.monotonic()
+    edit(site, "templates/base.html", '<footer class="colophon">', '<footer class="colophon"><span>校样页脚</span>')
+    asking = threading.Thread(target=ask)
+    asking.start()
+    page.wait_for_function("document.body && document.body.innerText.includes('校样页脚')", timeout=60_000)
+    shown = time.monotonic() - saved
+    asking.join(60)
+    line = server.wait_for()[-1]
+    assert line.split(" ", 1)[1].startswith("rebuilt all pages in ")
+    rebuild = float(re.search(r" in (\d+\.\d+)s", line).group(1))
+    first = server.lines(r"the open pages were reloaded first")
+    assert len(first) == 1 and server.out.index(first[0]) < server.out.index(line)
+    print(f"open page shown after {shown:.2f}s; every page after {rebuild:.2f}s; "
+          f"{len(answered)} requests during the rebuild, slowest {max(a for a, _ in answered):.2f}s")
+    assert shown < rebuild
+    assert len(answered) >= 5 and max(a for a, _ in answered) < 1.5
+    # The other pages have the new footer too, once the rebuild is done.
+    with urllib.request.urlopen(f"{server.url}/en/2020/gov/fire/", timeout=30) as response:
+        assert "校样页脚" in response.read().decode("utf-8")
