@@ -108,6 +108,9 @@ def test_every_kind_of_edit_matches_a_full_build_and_renders_only_what_shows_it(
     # A new body named in the front matter: its department page now lists the page.
     shown = session.edit(fire, "departments: [fire-brigade]", "departments: [fire-brigade, finance-bureau]")
     assert {"departments/finance-bureau", "departments/fire-brigade"} <= shown
+    # And taken away again: the page that listed it no longer does.
+    assert "departments/finance-bureau" in session.edit(fire, "departments: [fire-brigade, finance-bureau]",
+                                                        "departments: [fire-brigade]")
 
     # A warning appears and goes away, as a full build reports it.
     session.edit("content/2022/gov/fire.en.md", "2021", "2031")   # a figure the Chinese lacks: a warning

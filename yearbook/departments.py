@@ -53,6 +53,10 @@ class DirectoryData:
     gathered: dict    # registry id → [Item]
     task_rows: dict   # (tasks page key, lang) → ({anchor: row}, shown in the source language)
 
+    def shows(self) -> None:
+        """The whole site: each body's count comes from every page's front matter (incremental.py)."""
+        return None
+
 
 @dataclass(frozen=True)
 class DepartmentData:

@@ -50,23 +50,27 @@ def walk(folder: Path, pattern: str, root: Path, diags: Diagnostics) -> list[Pat
     if folder.is_symlink() and not inside(folder, root):
         diags.error(Location(relpath(folder, root)), "input.folder-link-outside")
         return found
-    # os.walk, as rglob, does not descend into linked folders: only a file itself can lead outside.
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        for name in dirs:   # a linked folder is not entered; one leading outside is named
-            path = Path(current, name)
-            if os.path.islink(path) and fnmatch.fnmatchcase(name, pattern) and not inside(path, root):
-                diags.warning(Location(relpath(path, root)), "input.file-link-outside-skipped")
-        for name in files:
-            if name.startswith(".") or not fnmatch.fnmatchcase(name, pattern):
-                continue
-            path = Path(current, name)
-            if os.path.islink(path) and not inside(path, root):
-                diags.warning(Location(relpath(path, root)), "input.file-link-outside-skipped")
-                continue
-            if os.path.isfile(path):
-                found.append(path)
+    _walk_into(str(folder), pattern, root, diags, found)
     return sorted(found, key=lambda path: path.parts)
+
+
+def _walk_into(folder: str, pattern: str, root: Path, diags: Diagnostics, found: list) -> None:
+    # scandir, not rglob: its entries know whether they are links, files or folders without
+    # asking the system again (serve walks content/ on every save). Like rglob, it does not
+    # enter linked folders: only a file itself can lead outside the project.
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                if fnmatch.fnmatchcase(entry.name, pattern) and not inside(Path(entry.path), root):
+                    diags.warning(Location(relpath(Path(entry.path), root)), "input.file-link-outside-skipped")
+                elif entry.is_file() and fnmatch.fnmatchcase(entry.name, pattern):
+                    found.append(Path(entry.path))
+            elif entry.is_dir():
+                _walk_into(entry.path, pattern, root, diags, found)
+            elif entry.is_file() and fnmatch.fnmatchcase(entry.name, pattern):
+                found.append(Path(entry.path))
 
 
 def decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:

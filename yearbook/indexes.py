@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import html as _html
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics, Location, relpath
+from .memo import NO_MEMO, Memo
 from .messages import t
 from .site import Site, add_generated_page, generated_key_clash
 from .markup import find_figure, placeholders, split_entries, strip_tags
@@ -47,26 +49,44 @@ LEADING_PUNCT = re.compile(r"^[\s,，、:：]+")
 FIRST_SENTENCE = re.compile(r"。\s*|(?<=[a-z0-9\"”)])\.\s+(?=[A-Z])")
 
 
-def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list | tuple = ()) -> None:
+def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list | tuple = (),
+                    memo: Memo = NO_MEMO) -> None:
     """<volume>/subjects and <volume>/chronology for every volume, after its written parts.
 
     `terms` is the glossary (glossary.load_glossary): a tag is written once, in the
-    default language, and appears in another language's index under its glossary form."""
+    default language, and appears in another language's index under its glossary form.
+    With a `memo` (serve), a volume none of whose files changed keeps its index and chronology."""
     glossary = {term.source: term.english for term in terms}
+    glossary_version = hashlib.sha1(repr(sorted(glossary.items())).encode()).hexdigest()
+    authored = site.authored()
     for volume in site.volumes():
-        keys = [key for key in site.authored() if site.nodes[key].volume == volume.key]
+        keys = [key for key in authored if site.nodes[key].volume == volume.key]
         titles = {lang: strings[lang]["subjects_title"] for lang in site.config.language_keys}
         key = f"{volume.key}/{SUBJECTS}"
-        index = {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys}
+        version = (volume.key, glossary_version, volume.meta["coverage_year"],
+                   tuple((s.file, s.text_hash) for k in keys for s in site.nodes[k].sources.values()),
+                   _volume_tables(site, volume.key))
+        index, items = memo.get("volume-indexes", version, lambda problems: (
+            {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys},
+            chronology_items(site, keys, volume.meta["coverage_year"], problems)), diags)
         if index[site.config.default_language]["groups"] and not generated_key_clash(site, key, t("content.generated-subject-index"), diags):
             add_generated_page(site, key, SUBJECTS, volume.key, titles, order=SUBJECTS_ORDER, data=PerLanguage(index))
         key = f"{volume.key}/{CHRONOLOGY}"
-        items = chronology_items(site, keys, volume.meta["coverage_year"], diags)
         if items and not generated_key_clash(site, key, t("content.generated-chronology"), diags):
             months = {lang: _by_month([item[lang] for item in items], strings[lang]) for lang in site.config.language_keys}
             add_generated_page(site, key, CHRONOLOGY, volume.key,
                                {lang: strings[lang]["chronology_title"] for lang in site.config.language_keys},
                                order=CHRONOLOGY_ORDER, data=PerLanguage(months))
+
+
+def _volume_tables(site: Site, volume_key: str) -> str:
+    """The tables in a volume's folder, as text for a memo key (a chronology lists dated rows)."""
+    found = []
+    for (folder, ident), table in site.tables.items():
+        rel = folder.relative_to(site.config.content_dir).as_posix()
+        if rel == volume_key or rel.startswith(volume_key + "/"):
+            found.append((rel, ident, table.number, table.title, table.rows, table.chronology))
+    return repr(sorted(found, key=lambda table: table[:2]))
 
 
 # --- subject index ---------------------------------------------------------

@@ -150,45 +150,59 @@ def group_of(rel: str, volumes: set) -> str:
 
 
 def write_offline_bundle(staging: Path, root: str, known: dict | None = None, seen: dict | None = None,
-                         volumes=None) -> int:
+                         volumes=None, files: dict | None = None) -> int:
     """offline.json (the groups, pages as their directory URLs) and sw.js; returns the file count.
 
     `volumes` are the volume folder names (default: those of the offline.json already in
-    `staging`, for serve's re-index). `known` maps output paths to the SHA-1 of what was
-    written, so pages are not read back; `seen` (serve keeps one) remembers digests by
-    (path, mtime, size) across rebuilds."""
-    known = known or {}
+    `staging`, for serve's re-index). `files` (rel → SHA-1 of every file, as `output_digests`
+    gives) spares walking the folder; else it is walked, with `known` and `seen` as there."""
     if volumes is None:
         previous = staging / "offline.json"
         volumes = [g for g in json.loads(previous.read_text(encoding="utf-8")).get("groups", {})
                    if g != "shell" and ":" not in g] if previous.exists() else []
     volumes = set(volumes)
+    if files is None:
+        files = output_digests(staging, known, seen)
     groups: dict = {"shell": ([], hashlib.sha1())}
     for volume in sorted(volumes):
         groups[volume] = ([], hashlib.sha1())
         groups[volume + ":search"] = ([], hashlib.sha1())
-    overall, current = hashlib.sha1(), set()
-    count = 0
-    for rel, entry in sorted(_files(str(staging)), key=lambda item: item[0].split("/")):   # pathlib's order
-        if rel in SKIP or rel.startswith(NOT_CACHED):
-            continue
+    overall = hashlib.sha1()
+    for rel in sorted(files, key=lambda rel: rel.split("/")):   # pathlib's order
         url = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-        files, digest = groups[group_of(rel, volumes)]
-        files.append(url)
-        line = rel.encode() + b"\0" + (known.get(rel) or _file_digest(entry, seen, current))
+        listed, digest = groups[group_of(rel, volumes)]
+        listed.append(url)
+        line = rel.encode() + b"\0" + files[rel]
         digest.update(line)
         overall.update(line)
-        count += 1
+    version = overall.hexdigest()[:16]
+    manifest = {"version": version,
+                "groups": {name: {"version": digest.hexdigest()[:16], "files": listed}
+                           for name, (listed, digest) in groups.items() if listed}}
+    (staging / "offline.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
+    (staging / "sw.js").write_text(WORKER % {"version": version, "root": root}, encoding="utf-8")
+    return len(files)
+
+
+def output_digests(folder: Path, known: dict | None = None, seen: dict | None = None) -> dict:
+    """rel → SHA-1 of every file of `folder` the offline list names. `known` maps output paths
+    to the SHA-1 of what was written, so pages are not read back; `seen` (serve keeps one)
+    remembers digests by (path, mtime, size) across rebuilds."""
+    known = known or {}
+    files, current = {}, set()
+    for rel, entry in _files(str(folder)):
+        if not is_listed(rel):
+            continue
+        files[rel] = known.get(rel) or _file_digest(entry, seen, current)
     if seen is not None:  # forget files that are gone or changed
         for key in [k for k in seen if k not in current]:
             del seen[key]
-    version = overall.hexdigest()[:16]
-    manifest = {"version": version,
-                "groups": {name: {"version": digest.hexdigest()[:16], "files": files}
-                           for name, (files, digest) in groups.items() if files}}
-    (staging / "offline.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
-    (staging / "sw.js").write_text(WORKER % {"version": version, "root": root}, encoding="utf-8")
-    return count
+    return files
+
+
+def is_listed(rel: str) -> bool:
+    """Whether the offline list names an output file."""
+    return rel not in SKIP and not rel.startswith(NOT_CACHED)
 
 
 def _files(top: str, prefix: str = ""):

@@ -108,7 +108,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         results = parse_markdown(config, sources, memo)
     with report.step("validate"):
         attach_markdown(site, results, diags)
-        validate_references(site, results, diags)
+        validate_references(site, results, diags, memo)
         load_task_rows(site, diags)   # task tables' rows (ROWS.LANG.tsv), department ids checked
         strings = load_strings(site, diags)
         terms = load_glossary(site, diags)
@@ -124,7 +124,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         # Pages the build makes from what was written; each module adds its own.
         search.add_search_pages(site, strings, diags)
         departments.add_department_pages(site, strings, diags)
-        indexes.add_index_pages(site, strings, diags, terms=terms)  # the glossary gives tags their English form
+        indexes.add_index_pages(site, strings, diags, terms=terms, memo=memo)  # the glossary gives tags their English form
         add_guide_pages(site, strings, diags)
         reading_order(site)
     report.stop_on_errors()

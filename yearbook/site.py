@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
@@ -107,11 +107,10 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
         for lang, source in per_lang.items():
             if lang == default:
                 continue
-            translated = memo.get("front-matter", (source.file, source.text_hash, origin.text_hash),
-                                  lambda problems: _validated_front_matter(source, problems, expected_type=meta["type"],
-                                                                           source_meta=meta), diags)
-            if translated is not None:
-                source.front.data = translated
+            merged = memo.get("front-matter", (source.file, source.text_hash, origin.text_hash),
+                              lambda problems: _with_merged_front_matter(source, meta, problems), diags)
+            if merged is not None:
+                per_lang[lang] = merged
     _link_tree(site, diags, invalid)
     _assign_volumes(site, diags, invalid)
     for key in site.order:
@@ -127,6 +126,13 @@ def assemble_site(config: Config, sources: list, registry: Registry, tables: dic
                                                     page_url(config, language.key, key),
                                                     page_out_path(config, language.key, key))
     return site
+
+
+def _with_merged_front_matter(source: Source, source_meta: dict, diags: Diagnostics) -> Source | None:
+    """A translation with its front matter checked and completed from its source's (a copy:
+    the memo keeps the source as read)."""
+    merged = _validated_front_matter(source, diags, expected_type=source_meta["type"], source_meta=source_meta)
+    return None if merged is None else replace(source, front=replace(source.front, data=merged))
 
 
 def _validated_front_matter(source: Source, diags: Diagnostics, expected_type: str | None = None,
@@ -304,8 +310,9 @@ def attach_markdown(site: Site, results: dict, diags: Diagnostics) -> None:
                 diags.warning(Location(page.source.file, 1, 1), "content.no-source-hash", hash=origin.source.text_hash)
 
 
-def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
-    """Ids unique in a volume, runs and figures pointing at real entries, known departments."""
+def validate_references(site: Site, results: dict, diags: Diagnostics, memo: Memo = NO_MEMO) -> None:
+    """Ids unique in a volume, runs and figures pointing at real entries, known departments.
+    With a `memo` (serve), the checks of a page alone are not repeated for an unchanged file."""
     default = site.config.default_language
     seen_ids: dict = {}          # (volume, id) → Location
     table_numbers: dict = {}     # (volume, number) → Location
@@ -350,7 +357,7 @@ def validate_references(site: Site, results: dict, diags: Diagnostics) -> None:
         if node.type == "section" and not page.entries and not results[src.file].directives \
                 and not strip_tags(page.body_html).strip():
             diags.warning(Location(src.file, 1, 1), "content.empty-section", title=node.meta["title"])
-        _check_example_text(page, diags)
+        memo.get("example-text", (src.file, src.text_hash), lambda problems: _check_example_text(page, problems), diags)
         _check_directives(site, page, results[src.file], entry_ids, table_numbers, diags)
         _check_links(site, page, results[src.file], diags)
 

@@ -1,10 +1,10 @@
 """Find the Markdown sources under content/ and split off their front matter."""
 from __future__ import annotations
 
-import copy
 import hashlib
+import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
@@ -36,15 +36,14 @@ class Source:
         return self.path.parent
 
 
-def is_hidden(rel: Path) -> bool:
-    """Files and folders starting with '_' or '.' are data or drafts, not pages."""
-    return any(part.startswith(("_", ".")) for part in rel.parts)
+def is_hidden(rel: str) -> bool:
+    """Files and folders starting with '_' or '.' are data or drafts, not pages (`rel`: a/b/c.md)."""
+    return any(part.startswith(("_", ".")) for part in rel.split("/"))
 
 
-def page_key(rel: Path, stem: str) -> str:
+def page_key(rel: str, stem: str) -> str:
     """'2022/gov/meetings' for 2022/gov/meetings.zh.md; '2022/gov' for its index."""
-    parent = rel.parent.as_posix()
-    parent = "" if parent == "." else parent
+    parent = rel.rsplit("/", 1)[0] if "/" in rel else ""
     if stem == "index":
         return parent
     return f"{parent}/{stem}" if parent else stem
@@ -58,11 +57,13 @@ def load_sources(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> li
     if not content.is_dir():
         diags.error(Location(config.file), "content.content-folder-missing", folder=relpath(content, config.root))
         return sources
+    # (paths as strings below: pathlib's relative_to costs more than reading an unchanged file)
+    inside_content, inside_root = str(content) + os.sep, str(config.root) + os.sep
     for path in walk(content, "*.md", config.root, diags):
-        rel = path.relative_to(content)
+        rel = str(path)[len(inside_content):].replace(os.sep, "/")
         if is_hidden(rel):
             continue
-        file = relpath(path, config.root)
+        file = str(path)[len(inside_root):].replace(os.sep, "/") if str(path).startswith(inside_root) else path.as_posix()
         match = _NAME.match(path.name)
         if not match:
             diags.error(Location(file), "content.page-file-name", name=f"{path.stem}.{config.default_language}.md")
@@ -76,8 +77,7 @@ def load_sources(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> li
         source = memo.get("source", (file, digest), lambda problems: read_source(
             path.read_bytes(), digest, file, path, page_key(rel, match["stem"]), lang, problems), diags)
         if source is not None:
-            # assemble_site replaces a translation's front matter with the merged one: give it its own
-            sources.append(replace(source, front=replace(source.front, data=copy.copy(source.front.data))))
+            sources.append(source)
     return sources
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from .. import output, pipeline
 from ..config import Config
 from ..memo import Memo
-from ..offline import write_offline_bundle
+from ..offline import is_listed, output_digests, write_offline_bundle
 from ..parallel import map_items
 from ..render import Renderer, render_one, template_environment
 from ..sitewide import write_sitewide
@@ -50,14 +50,18 @@ class BuildState:
     structure: str | None = None                   # digest of which pages exist and where
     inputs: dict = field(default_factory=dict)     # page key → digest of its own inputs
     faces: dict = field(default_factory=dict)      # page key → digest of what other pages show of it
+    shown_by: dict = field(default_factory=dict)   # generated page key → keys it shows (shown_by)
     rendered: list | None = None                   # (key, lang) rendered by the last rebuild; None: all
     templates: object = None                       # Jinja environment: compiled templates, kept while none changes
     file_digests: dict = field(default_factory=dict)  # (path, mtime, size) → SHA-1, for the offline list
+    output_files: dict | None = None               # rel → SHA-1 of every file the offline list names (None: walk)
 
     def remember(self, site) -> None:
         """After a build that wrote every page."""
+        self.output_files = None
         self.structure, self.inputs = structure_digest(site), input_digests(site)
         self.faces = {key: face_digest(site, key) for key in site.order}
+        self.shown_by = shown_by(site)
         self.templates = template_environment(site.config.templates_dir)
 
 
@@ -81,22 +85,23 @@ def structure_digest(site) -> str:
 
 
 def input_digests(site) -> dict:
-    """Per page key: the bytes of its sources in every language, its tables and task rows;
-    for a page the build makes, the data it was made with (a chronology quotes entries)."""
+    """Per page key: the bytes of its sources in every language (their SHA-1s), its tables and
+    task rows; for a page the build makes, the data it was made with (a chronology quotes entries)."""
     languages = site.config.language_keys
-    tables: dict = {}
-    for (folder, ident), table in site.tables.items():
-        tables.setdefault(folder, []).append((ident, table.number, table.title, table.columns, table.rows))
+    by_folder: dict = {}
+    for (folder, ident), table in sorted(site.tables.items(), key=lambda item: (str(item[0][0]), item[0][1])):
+        by_folder.setdefault(folder, []).append((ident, table.number, table.title, table.columns, table.rows))
+    tables = {folder: _digest(found) for folder, found in by_folder.items()}
     digests = {}
     for key in site.order:
         node = site.nodes[key]
-        if node.generated:
-            digests[key] = _digest(node.data)
+        if node.generated:   # made from other pages: rendered when they change (pages_showing), or when its data does
+            digests[key] = None if hasattr(node.data, "shows") else _digest(node.data)
             continue
-        origin = node.sources[site.config.default_language]
-        digests[key] = _digest([[(s.file, s.text_hash) for s in node.sources.values()],
-                                sorted(tables.get(origin.folder, []), key=lambda t: t[0]),
-                                [site.task_rows.get((key, lang)) for lang in languages]])
+        rows = [site.task_rows.get((key, lang)) for lang in languages] if node.type == "tasks" else None
+        digests[key] = (tuple((s.file, s.text_hash) for s in node.sources.values()),
+                        tables.get(node.sources[site.config.default_language].folder),
+                        _digest(rows) if rows else None)
     return digests
 
 
@@ -111,8 +116,16 @@ def face_digest(site, key: str) -> str:
                     [site.task_rows.get((key, page.lang)) for page in pages]])
 
 
-def pages_showing(site, changed: set) -> set:
-    """Keys of the pages that show something of the pages `changed` (whose face changed)."""
+def shown_by(site) -> dict:
+    """Generated page key → the keys of the pages it shows (None: the whole site), for those
+    whose data says (`data.shows()`: department pages, the directory, the guide)."""
+    return {key: node.data.shows() for key in site.order
+            if (node := site.nodes[key]).generated and hasattr(node.data, "shows")}
+
+
+def pages_showing(site, changed: set, shown_before: dict) -> set:
+    """Keys of the pages that show something of the pages `changed` (whose face changed), now
+    or in the last build (`shown_before`: a department page that no longer lists a page)."""
     if not changed:
         return set()
     nodes = site.nodes
@@ -128,8 +141,9 @@ def pages_showing(site, changed: set) -> set:
         elif node.generated and node.volume is None:
             # A page the build makes outside the volumes shows the pages its data names
             # (a department page, data.shows()), or the whole site (search, directory).
-            names = getattr(node.data, "shows", None)
-            if names is None or not named.isdisjoint(names()):
+            shows = node.data.shows() if hasattr(node.data, "shows") else None
+            before = shown_before.get(key, set())
+            if shows is None or before is None or not named.isdisjoint(shows) or not named.isdisjoint(before):
                 shown.add(key)
     return shown
 
@@ -170,7 +184,7 @@ def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState
             edited = {key for key in site.order if inputs.get(key) != state.inputs.get(key)}
             faces = {key: face_digest(site, key) for key in edited}
             moved = {key for key in edited if faces[key] != state.faces.get(key)}
-            shown = edited | pages_showing(site, moved)
+            shown = edited | pages_showing(site, moved, state.shown_by)
             keys = [key for key in site.order if key in shown]
         urls = {site.pages[(key, lang)].url: key for key in keys for lang in config.language_keys}
         first = [key for key in dict.fromkeys(urls[path] for path in open_pages if path in urls)]
@@ -187,6 +201,7 @@ def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState
     _render_in_place(config, site, strings, report, rest, state, sitewide=bool(moved))
     state.inputs = inputs
     state.faces.update(faces)
+    state.shown_by = shown_by(site)
     state.rendered = [(key, lang) for key in keys for lang in config.language_keys]
 
 
@@ -208,12 +223,17 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
                 pipeline.report_template_problems(config, rendered, report.diagnostics)
             report.stop_on_errors()
             with report.step("write"):
+                files = state.output_files   # read under the lock: the search indexer may have reset it
+                if files is None:
+                    files = state.output_files = output_digests(out, seen=state.file_digests)
                 for written in sorted(p for p in scratch.rglob("*") if p.is_file()):   # pages and their search records
-                    target = out / written.relative_to(scratch)
+                    rel = written.relative_to(scratch).as_posix()
+                    if is_listed(rel):
+                        files[rel] = hashlib.sha1(written.read_bytes()).digest()
+                    target = out / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(written, target)
-                if rendered and offline:
-                    write_offline_bundle(out, config.base_path, seen=state.file_digests,
-                                         volumes=[v.key for v in site.volumes()])
+                if rendered and offline:   # the same files as before (the structure is), some new versions
+                    write_offline_bundle(out, config.base_path, volumes=[v.key for v in site.volumes()], files=files)
         finally:
             output.discard(scratch)

@@ -474,6 +474,7 @@ class DevSite:
                     os.rename(target, trash)
                 os.rename(index, target)
                 write_offline_bundle(out, config.base_path)  # now lists the new index, as `build` would
+                self.state.output_files = None   # the next rebuild looks at the folder again
                 shutil.rmtree(trash, ignore_errors=True)
         except BuildFailed:
             say(t("commands.serve-index-not-updated", reason=diags.errors[0].message), sys.stderr)
