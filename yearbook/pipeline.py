@@ -13,7 +13,7 @@ from pathlib import Path
 from . import departments, guide, indexes, output, search, search_index
 from . import export as offline_edition
 from .config import Config, load_config
-from .data import REGISTRY_FILE, load_people, load_registry, load_tables
+from .data import PEOPLE_FILE, REGISTRY_FILE, load_people, load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath, suggest
 from .glossary import check_terms, load_glossary
 from .numbers import check_numbers
@@ -28,7 +28,7 @@ from .render import Renderer, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
 from .sitewide import write_sitewide
 from .sources import file_digest, load_sources
-from .task_rows import complete_task_rows, load_task_rows
+from .task_rows import load_task_rows
 from .translation import translated_units
 
 
@@ -109,11 +109,14 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
     with report.step("validate"):
         attach_markdown(site, results, diags)
         validate_references(site, results, diags, memo)
-        load_task_rows(site, diags)   # task tables' rows (ROWS.LANG.tsv), department ids checked
         strings = load_strings(site, diags)
         terms = load_glossary(site, diags)
         site.glossary = {t.source: {"en": t.english} for t in terms if t.origin == "glossary"}
-        complete_task_rows(site, diags)   # after the glossary: collective units take its forms
+        # Task tables' rows (ROWS.LANG.tsv): department ids checked, the translations' names derived
+        # from the registry, people.yaml and the glossary (collective units take its forms).
+        load_task_rows(site, diags, memo, checked_against=(
+            _file_version(config.content_dir / REGISTRY_FILE, memo), _file_version(config.content_dir / PEOPLE_FILE, memo),
+            repr(sorted(site.glossary.items()))))
         for lang in config.language_keys[1:]:
             units = translated_units(site, lang, memo)
             check_terms(units, terms, diags, memo)

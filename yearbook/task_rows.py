@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from .data import read_rows, row_ids
 from .diagnostics import Diagnostics, Location, relpath, suggest
+from .memo import NO_MEMO, Memo
 from .messages import t
+from .sources import file_digest
 
 ROLE_COLUMNS = ("lead", "responsible")   # columns holding ;-separated registry ids
 PRINTED = "_as_printed"                  # lead_as_printed: the units as printed
@@ -23,12 +25,31 @@ def split_names(cell: str) -> list:
     return [name.strip() for name in (cell or "").split(";") if name.strip()]
 
 
-def load_task_rows(site, diags: Diagnostics) -> None:
+def load_task_rows(site, diags: Diagnostics, memo: Memo = NO_MEMO, checked_against: tuple = ()) -> None:
     """Rows of every tasks page (ROWS.LANG.tsv beside it) into site.task_rows, with the columns
-    the page declares and the department ids of the source rows checked."""
+    the page declares and the department ids of the source rows checked, and each translation's
+    derived columns filled in (`complete_rows`). Needs site.people and site.glossary.
+
+    With a `memo` (serve), a page whose files did not change keeps its rows: `checked_against`
+    are the versions of what they are checked and completed with (registry, people, glossary)."""
+    default = site.config.default_language
     for key in site.order:
-        if site.nodes[key].type == "tasks":
-            _load_rows(site, site.nodes[key], diags)
+        node = site.nodes[key]
+        if node.type != "tasks":
+            continue
+        folder, stem = node.sources[default].folder, node.meta["rows"]
+        files = [folder / f"{stem}.{lang}.tsv" for lang in site.config.language_keys]
+        version = (key, node.sources[default].text_hash, checked_against,
+                   tuple(file_digest(path, memo) if path.is_file() else None for path in files))
+        site.task_rows.update(memo.get("task-rows", version, lambda problems: _rows_of(site, node, problems), diags))
+
+
+def _rows_of(site, node, diags: Diagnostics) -> dict:
+    """(key, lang) → rows of one tasks page, loaded and completed."""
+    _load_rows(site, node, diags)
+    complete_rows(site, node, diags)
+    return {(node.key, lang): site.task_rows[(node.key, lang)] for lang in site.config.language_keys
+            if (node.key, lang) in site.task_rows}
 
 
 def _load_rows(site, node, diags: Diagnostics) -> None:
@@ -59,17 +80,15 @@ def _load_rows(site, node, diags: Diagnostics) -> None:
                     site.registry.check_ref(dept.strip(), Location(file, row["_line"], 1), diags)
 
 
-def complete_task_rows(site, diags: Diagnostics) -> None:
-    """Fill each translation's derived columns from the source rows; check that every
-    row is translated once and every person and collective unit has a written form."""
+def complete_rows(site, node, diags: Diagnostics) -> None:
+    """Fill each translation's derived columns of a tasks page from the source rows; check that
+    every row is translated once and every person and collective unit has a written form."""
     config = site.config
     default = config.default_language
     others = [lang for lang in config.language_keys if lang != default]
-    for key in site.order:
-        node = site.nodes[key]
-        source_rows = site.task_rows.get((key, default))
-        if node.type != "tasks" or not source_rows:
-            continue
+    key = node.key
+    source_rows = site.task_rows.get((key, default))
+    if source_rows:
         folder = node.sources[default].folder
         translated = [lang for lang in others if (key, lang) in site.task_rows]
         source_file = relpath(folder / f"{node.meta['rows']}.{default}.tsv", config.root)

@@ -66,7 +66,7 @@ from ..offline import write_offline_bundle
 from ..search import RECORDS_DIR
 
 IDLE_SECONDS = 1.0    # after a rebuild, this long without a save before collecting garbage
-SETTLE_SECONDS = 0.1  # a burst of saves (editor, git checkout) is over after this long without another
+SETTLE_SECONDS = 0.05 # a burst of saves (editor, git checkout) is over after this long without another
 
 # Served instead of the site's sw.js: the offline worker answers cache-first,
 # which would hide every rebuild. This one has no fetch handler (the browser
