@@ -61,13 +61,18 @@ def check_terms(units: list, terms: list, diags: Diagnostics, memo: Memo = NO_ME
     per entry, per paragraph of a page without entries, per title and per table cell
     (`units`: translation.translated_units). A memo (serve) keeps each pair's outcome."""
     glossary = tuple(terms)
-    version = hashlib.sha1(repr(glossary).encode()).hexdigest()   # a tuple's hash is not cached: key by this
+    version = glossary_version(terms)
     for unit in units:
         for term in memo.get("terms", (version, unit.source, unit.text),
                              lambda _: terms_not_used(glossary, unit.source, unit.text), None):
             code = "content.glossary-body-differs" if term.origin != "glossary" else "content.glossary-term-differs"
             diags.warning(unit.where, code, label=unit.label, term=term.source, english=term.english,
                           glossary=_where(term))
+
+
+def glossary_version(terms: list) -> str:
+    """A digest of the terms, for memo keys (a tuple of terms would be hashed at every lookup)."""
+    return hashlib.sha1(repr(tuple(terms)).encode()).hexdigest()
 
 
 def terms_not_used(terms: tuple, source: str, text: str) -> list:

@@ -15,7 +15,7 @@ from . import export as offline_edition
 from .config import Config, load_config
 from .data import PEOPLE_FILE, REGISTRY_FILE, load_people, load_registry, load_tables
 from .diagnostics import BuildFailed, Diagnostics, Location, relpath, suggest
-from .glossary import check_terms, load_glossary
+from .glossary import check_terms, glossary_version, load_glossary
 from .numbers import check_numbers
 from .guide import add_guide_pages
 from .markdown import render_markdown
@@ -118,9 +118,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
             _file_version(config.content_dir / REGISTRY_FILE, memo), _file_version(config.content_dir / PEOPLE_FILE, memo),
             repr(sorted(site.glossary.items()))))
         for lang in config.language_keys[1:]:
-            units = translated_units(site, lang, memo)
-            check_terms(units, terms, diags, memo)
-            check_numbers(units, diags, memo)
+            check_translation(site, lang, terms, diags, memo)
         output.check_output_dir(config, diags)
     report.stop_on_errors()
     with report.step("generate"):
@@ -133,6 +131,20 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
     report.stop_on_errors()
     memo.sweep()   # (after a failed build it keeps both versions: the fix is likely to need them)
     return config, site, strings
+
+
+def check_translation(site: Site, lang: str, terms: list, diags: Diagnostics, memo: Memo) -> None:
+    """The glossary and figures of `lang`'s text, unit by unit; with a memo (serve), a page whose
+    two files did not change gives the problems it gave last time."""
+    glossary = glossary_version(terms)
+    for version, units in translated_units(site, lang, memo):
+        def check(problems: Diagnostics, units=units) -> None:
+            check_terms(units, terms, problems, memo)
+            check_numbers(units, problems, memo)
+        if version is None:
+            check(diags)
+        else:
+            memo.get("translation-checks", (version, glossary), check, diags)
 
 
 def _file_version(path: Path, memo: Memo) -> tuple:

@@ -206,19 +206,22 @@ def _text_units(page, origin, memo: Memo) -> list:
 
 
 def translated_units(site, lang: str, memo: Memo = NO_MEMO) -> list:
-    """Every unit of `lang`'s own text with the source text it translates. With a `memo`
-    (serve), a page whose two source files did not change keeps the last build's units."""
+    """Every unit of `lang`'s own text with the source text it translates, in groups:
+    [(version, units)]. A page's title and text units follow from its two source files
+    alone, and `version` says which (with a `memo`, serve keeps them, and the outcome
+    of their checks); task cells and table rows come with version None."""
     config = site.config
     default = config.default_language
-    units = []
+    groups = []
     for key in site.authored():
         page, origin = site.pages[(key, lang)], site.pages[(key, default)]
         if not page.translated:
             continue
-        # The title and text units follow from the two source files alone.
-        units.extend(memo.get("units", (page.source.file, page.source.text_hash, origin.source.text_hash,
-                                        page.text_status), lambda _: _text_units(page, origin, memo), None))
+        version = (page.source.file, page.source.text_hash, origin.source.text_hash, page.text_status)
+        groups.append((version, memo.get("units", version, lambda _: _text_units(page, origin, memo), None)))
         rows = site.task_rows.get((key, lang)) or []
+        units = []
+        groups.append((None, units))
         source_rows = {row.get("no"): row for row in site.task_rows.get((key, default)) or []} if rows else {}
         file = relpath(page.source.folder / f"{page.node.meta['rows']}.{lang}.tsv", config.root) if rows else ""
         for row in rows:
@@ -228,6 +231,8 @@ def translated_units(site, lang: str, memo: Memo = NO_MEMO) -> list:
             for column in row.get("_written", []):
                 units.append(Unit(Location(file, row["_line"], 1), t("content.unit-task-cell", no=row.get("no"), column=column),
                                   source_row.get(column, ""), row.get(column, "")))
+    units = []
+    groups.append((None, units))
     for (folder, ident), table in sorted(site.tables.items(), key=lambda item: (str(item[0][0]), item[0][1])):
         rows, source_rows = table.rows.get(lang), table.rows.get(default)
         if not rows or not source_rows:
@@ -237,7 +242,7 @@ def translated_units(site, lang: str, memo: Memo = NO_MEMO) -> list:
             cells = [k for k in row if k != "_line"]
             units.append(Unit(Location(file, row["_line"], 1), t("content.unit-table-row", id=ident, number=number),
                               " ".join(source_row.get(k, "") for k in cells), " ".join(row.get(k, "") for k in cells)))
-    return units
+    return [(version, units) for version, units in groups if units]
 
 
 def check_notes(site, lang: str, diags) -> None:
