@@ -9,11 +9,12 @@ For each size it generates a yearbook archive in this project's content model
 bundled content, a numbered table in every 10th section, figures, attributions,
 a department registry), then times, in the same run and as whole processes:
 
-  build  `build.py build --no-search` (search indexing excluded)
+  build  `build.py build --no-search --fresh` (search indexing excluded, no build cache)
   floor  read + front matter (CSafeLoader) + markdown-it (commonmark + table)
          + one Jinja template + write, nothing else, in one process
 
-and reports medians, the build/floor ratio and peak memory. Everything is
+and reports medians, the build/floor ratio and peak memory; then, with the build
+cache, a build with nothing changed and one after an entry's text changed. Everything is
 written to /dev/shm when it exists: on this machine's disk, creating files
 right after a large delete is ~50x slower and would measure the filesystem.
 """
@@ -138,10 +139,30 @@ def timed(command: list[str]) -> tuple[float, int]:
     return seconds, peak
 
 
+def cached(python: str, site: Path, out: Path, full: float) -> None:
+    """With the build cache (.yearbook-cache/): the build that makes it, a build with nothing
+    changed, and a build after one entry's text changed; each against a full build's median."""
+    command = [python, str(ROOT / "build.py"), "build", "--no-search", "--quiet",
+               "--config", str(site / "config.yaml"), "--output", str(out)]
+    shutil.rmtree(site / ".yearbook-cache", ignore_errors=True)
+    first, _ = timed(command)
+    unchanged, peak = timed(command)
+    source = next(path for path in sorted((site / "content").rglob("*.zh.md")) if "## " in path.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 4) + 5   # after the front matter: a word into the first sentence
+    source.write_text(text[:body] + text[body:].replace("。", "，校。", 1), encoding="utf-8")
+    edited, _ = timed(command)
+    source.write_text(text, encoding="utf-8")
+    print(f"       with the build cache: making it {first:.2f} s; nothing changed {unchanged:.2f} s "
+          f"({unchanged / full:.2f}× a full build); one entry's text changed {edited:.2f} s ({edited / full:.2f}×)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="skip the builds with the build cache (after each size's full builds)")
     args = parser.parse_args(argv)
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     work = Path(tempfile.mkdtemp(prefix="yearbook-bench-", dir=base))
@@ -157,7 +178,7 @@ def main(argv=None) -> int:
                 # Alternate the two so machine noise hits both alike; fresh output folders each time.
                 seconds, _ = timed([python, "-c", FLOOR, str(site / "content"), str(work / f"floor-{size}-{run}")])
                 floors.append(seconds)
-                seconds, peak = timed([python, str(ROOT / "build.py"), "build", "--no-search", "--quiet",
+                seconds, peak = timed([python, str(ROOT / "build.py"), "build", "--no-search", "--quiet", "--fresh",
                                        "--config", str(site / "config.yaml"), "--output", str(work / f"out-{size}-{run}")])
                 builds.append(seconds)
                 peaks.append(peak)
@@ -165,6 +186,8 @@ def main(argv=None) -> int:
                 shutil.rmtree(work / f"out-{size}-{run}")
             build, floor = statistics.median(builds), statistics.median(floors)
             print(f"{pages:>6} {build:>8.2f} {floor:>8.2f} {build / floor:>6.2f} {max(peaks):>9}")
+            if args.cache:
+                cached(python, site, work / f"out-{size}-cache", build)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -7,22 +7,29 @@ built in this process with incremental.rebuild, as serve does.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from yearbook import pipeline
+from yearbook import cache, pipeline
 from yearbook.commands import incremental
 from yearbook.diagnostics import BuildFailed
 
-from conftest import ROOT, tree_bytes
+from conftest import ROOT, make_site, tree_bytes
 
 sys.path.insert(0, str(ROOT / "bench"))
 from archive import make_archive  # noqa: E402
 
 VOLUMES = ("2022", "2021", "2020")
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return make_site(tmp_path / "site")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +47,7 @@ class Session:
         self.site, self.compare_with = site, compare_with
         self.state = incremental.BuildState()
         report = pipeline.BuildReport()
-        pipeline.build(site / "config.yaml", report, with_search=False, memo=self.state.memo)
-        self.state.remember(report.site)
+        pipeline.build(site / "config.yaml", report, with_search=False, state=self.state)
         self.public = report.site.config.output_dir
         self.pages = {key for key, _ in report.site.pages}
 
@@ -132,3 +138,59 @@ def test_every_kind_of_edit_matches_a_full_build_and_renders_only_what_shows_it(
     with pytest.raises(BuildFailed):
         incremental.rebuild(archive / "config.yaml", pipeline.BuildReport(), session.state, [str(archive / fire)])
     assert session.edit(fire, 'title: "消防工作', 'title: "消防工作"') <= everything
+
+
+# --- the build cache (.yearbook-cache/): `build` after a change -------------------------------
+
+def cached_build(site: Path, **options) -> pipeline.BuildReport:
+    report = pipeline.BuildReport()
+    pipeline.build(site / "config.yaml", report, with_search=options.pop("with_search", False),
+                   state=cache.load(site / "config.yaml"), **options)
+    assert not report.diagnostics.errors
+    return report
+
+
+def fresh_build(site: Path, target: Path, with_search: bool = False) -> pipeline.BuildReport:
+    report = pipeline.BuildReport()
+    pipeline.build(site / "config.yaml", report, with_search=with_search, output_dir=target)
+    return report
+
+
+def test_a_build_with_the_cache_renders_only_what_changed_and_writes_what_a_fresh_build_writes(archive, tmp_path):
+    public = archive / "public"
+    everything = len(cached_build(archive).site.pages)
+    assert (archive / ".yearbook-cache" / "build.pickle").is_file()
+    assert cached_build(archive).rendered == 0   # nothing changed: every page from the last output
+    # An entry: its page, in both languages; a title: its volume and the pages listing it.
+    fire = archive / "content/2022/gov/fire.zh.md"
+    fire.write_text(fire.read_text(encoding="utf-8").replace("2021年,拱墅区消防救援部门", "2021年,拱墅区消防救援部门（二）", 1),
+                    encoding="utf-8")
+    assert cached_build(archive).rendered == 2
+    fire.write_text(fire.read_text(encoding="utf-8").replace('title: "消防"', 'title: "消防（二）"', 1), encoding="utf-8")
+    assert 2 < cached_build(archive).rendered < everything / 2
+    fresh_build(archive, tmp_path / "fresh")
+    assert tree_bytes(public) == tree_bytes(tmp_path / "fresh")
+    # A template: everything; so is an output that another build (or a person) changed.
+    (public / "zh/2022/index.html").write_text("changed by hand", encoding="utf-8")
+    (public / "offline.json").write_text("{}", encoding="utf-8")
+    assert cached_build(archive).rendered == everything
+    assert tree_bytes(public) == tree_bytes(tmp_path / "fresh")
+
+
+def test_the_cache_keeps_search_and_the_previous_site_whole(site, tmp_path):
+    """With search: the index covers the pages taken from the last build; and those pages are
+    hard links that no step writes through, so the previous output stays as it was."""
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("search: false", "search: true"), encoding="utf-8")
+    cached_build(site, with_search=None)
+    before = tree_bytes(site / "public")
+    witness = tmp_path / "witness"   # the same files (inodes) as the output: they show any write through a link
+    shutil.copytree(site / "public", witness, copy_function=os.link)
+    meetings = site / "content/2022/gov/meetings.zh.md"
+    meetings.write_text(meetings.read_text(encoding="utf-8").replace("区政府召开第一次全体", "区政府再次召开第一次全体", 1),
+                        encoding="utf-8")
+    report = cached_build(site, with_search=None)
+    assert report.rendered == 2 and report.indexed_pages > 2
+    assert tree_bytes(witness) == before
+    fresh_build(site, tmp_path / "fresh", with_search=True)
+    assert tree_bytes(site / "public") == tree_bytes(tmp_path / "fresh")

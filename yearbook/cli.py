@@ -59,6 +59,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--precompress", action="store_true",
                        help="also write NAME.gz and NAME.br beside text files, for nginx's gzip_static/brotli_static "
                             "or a CDN (see deploy/nginx/yearbook.conf)")
+    build.add_argument("--fresh", action="store_true",
+                       help="ignore the build cache (.yearbook-cache/): read, check and render every page again. "
+                            "Without it, a build parses and renders only what changed since the last one, and "
+                            "takes the other pages from the output it wrote (the result is the same)")
 
     offline = commands.add_parser(
         "export", help="write the offline edition (opens from disk: USB stick, CD, zip)",
@@ -273,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(args)
     if args.command == "new":
         return run_new(args)
+    from . import cache
     if args.command == "serve":
         from .commands.serve import serve  # imports livereload and tornado: only for this command
         return serve(args.config, args.host, args.port, args.open, with_search=not args.no_search)
@@ -281,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             pipeline.build(args.config, report, with_search=False if args.no_search else None, output_dir=args.output,
-                           precompress=args.precompress)
+                           precompress=args.precompress, state=None if args.fresh else cache.load(args.config))
         elif args.command == "pdf":
             from .commands.pdf import make_pdf   # imports WeasyPrint: only for this command
             path, count = make_pdf(args.config, report, args.volume, args.chapter, args.lang, args.output)

@@ -13,6 +13,7 @@ from .files import read_text, walk
 from .yamldoc import parse_yaml
 
 REGISTRY_FILE = "_data/departments.yaml"
+DATA_FOLDER = "_data"   # content/_data: the registry, people and the glossary
 PEOPLE_FILE = "_data/people.yaml"
 KINDS = ("leadership", "discipline", "judicial", "party", "government", "mass", "park", "hq",
          "enterprise", "vertical", "military", "street", "office")

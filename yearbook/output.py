@@ -160,6 +160,20 @@ def carry_over_index(config: Config, staging: Path) -> None:
             shutil.copytree(config.output_dir / folder, staging / folder, copy_function=link_or_copy)
 
 
+def link_previous(previous: Path, staging: Path, files: list) -> list:
+    """Hard links in `staging` to the `files` (relative paths) that `previous` has; returns
+    those linked. Nothing may write through them: every step writes new files."""
+    linked = []
+    for rel in files:
+        source = previous / rel
+        if source.is_file():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(source, target)
+            linked.append(rel)
+    return linked
+
+
 def link_or_copy(source, target) -> None:
     """A hard link to `source` at `target` (no bytes copied), or a copy where links are not possible."""
     try:

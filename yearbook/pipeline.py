@@ -3,6 +3,7 @@ anything is written; writing goes to a staging folder that replaces the
 output only when every step succeeded."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -10,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import departments, guide, indexes, output, search, search_index
+from . import cache, changes, departments, guide, indexes, output, search, search_index
 from . import export as offline_edition
 from .config import Config, load_config
 from .data import PEOPLE_FILE, REGISTRY_FILE, load_people, load_registry, load_tables
@@ -21,7 +22,7 @@ from .guide import add_guide_pages
 from .markdown import render_markdown
 from .memo import NO_MEMO, Memo
 from .messages import t
-from .offline import write_offline_bundle
+from .offline import output_digests, write_offline_bundle
 from .parallel import map_items
 from .markup import is_cjk_language
 from .render import Renderer, load_strings, render_one
@@ -48,6 +49,8 @@ class BuildReport:
     pages_per_language: dict = field(default_factory=dict)
     indexed_pages: int = 0
     exported: str = ""   # export: where the offline edition went (folder, and zip)
+    output_files: dict = field(default_factory=dict)   # rel → SHA-1 of the files the offline list names
+    rendered: int = 0    # pages rendered (the others, with the build cache, kept from the last build)
     on_render: object = None   # callback(done, total) as pages render: cli.py's terminal counter
 
     @contextmanager
@@ -162,18 +165,53 @@ def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
 
 
 def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
-          output_dir: Path | None = None, memo: Memo = NO_MEMO, precompress: bool = False) -> BuildReport:
-    """Validate, render into a staging folder, index, then swap it into place."""
-    config, site, strings = validate(config_path, report, output_dir, memo)
-    return write_site(config, site, strings, report, with_search, precompress=precompress)
+          output_dir: Path | None = None, memo: Memo = NO_MEMO, precompress: bool = False,
+          state: changes.BuildState | None = None) -> BuildReport:
+    """Validate, render into a staging folder, index, then swap it into place. With a `state`
+    (the build cache's, cache.load), only what changed since the last build is parsed, checked
+    and rendered, the other pages are the previous output's, and the state is saved for the next."""
+    config, site, strings = validate(config_path, report, output_dir, state.memo if state else memo)
+    if state is None:
+        return write_site(config, site, strings, report, with_search, precompress=precompress)
+    with report.step("compare"):
+        outside = cache.outside_files(config, state.memo)
+        same_output = state.output == (str(config.output_dir), _offline_version(config.output_dir))
+        unchanged = same_output and state.outside == outside and state.structure == changes.structure_digest(site)
+        plan = changes.plan(site, state) if unchanged else None
+    write_site(config, site, strings, report, with_search, precompress=precompress,
+               reuse=Reuse(plan.keys, state.output_files or {}) if plan else None)
+    with report.step("cache"):
+        state.remember(site)
+        state.outside, state.output_files = outside, report.output_files
+        state.output = (str(config.output_dir), _offline_version(config.output_dir))
+        cache.save(config_path, state)
+    return report
+
+
+@dataclass
+class Reuse:
+    """Pages a build takes from the previous output (cache.py): all but `keys`."""
+
+    keys: list        # the pages to render
+    digests: dict     # rel → SHA-1 of the previous output's files (the offline list's)
+
+
+def _offline_version(folder: Path) -> str | None:
+    """The digest of an output's offline.json: which build wrote the folder."""
+    try:
+        return hashlib.sha1((folder / "offline.json").read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
-               with_search: bool | None = None, keep_index: bool = False, precompress: bool = False) -> BuildReport:
+               with_search: bool | None = None, keep_index: bool = False, precompress: bool = False,
+               reuse: Reuse | None = None) -> BuildReport:
     """Every page of a validated site into a staging folder that then replaces the output.
 
     `keep_index` (serve, which indexes in the background) carries the output's current
-    search index over instead of building one."""
+    search index over instead of building one. With `reuse`, only its pages are rendered;
+    the others are hard links to the previous output's files (never written through)."""
     diags = report.diagnostics
     staging = shadow = None
     indexing = config.search if with_search is None else with_search
@@ -183,11 +221,22 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 staging = output.new_staging(config)
                 shadow = search_index.new_shadow_folder(staging) if indexing else None
                 renderer = Renderer.create(site, strings, VIEWS)
+                keys = site.order if reuse is None else reuse.keys
                 items = [(key, lang, str(staging), *([str(shadow)] if shadow else []))
-                         for key in site.order for lang in config.language_keys]
+                         for key in keys for lang in config.language_keys]
                 rendered = map_items(render_one, renderer, items, progress=report.on_render)
+                report.rendered = len(rendered)
                 report_template_problems(config, rendered, diags)
                 write_sitewide(site, strings, renderer.env, staging)
+                known = {out: digest for out, _, digest in rendered}
+                if reuse is not None:
+                    kept = set(site.order) - set(reuse.keys)
+                    linked = output.link_previous(config.output_dir, staging, sorted(
+                        rel for key in kept for lang in config.language_keys for rel in _page_files(site, key, lang)))
+                    known |= {rel: reuse.digests[rel] for rel in linked if rel in reuse.digests}
+                    if shadow:   # Pagefind's pages of the pages not rendered, from their search records
+                        map_items(search_index.shadow_from_record, str(shadow), [str(staging / rel) for rel in linked
+                                                                                 if rel.startswith(search.RECORDS_DIR + "/")])
             report.stop_on_errors()
             with report.step("static"):
                 output.copy_static(config, staging, diags)
@@ -204,8 +253,9 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                     offline_edition.write_downloads(config, staging, strings, diags)
                 report.stop_on_errors()
             with report.step("offline"):   # after search: the offline list names the index files
-                write_offline_bundle(staging, config.base_path, {out: digest for out, _, digest in rendered},
-                                     volumes=[v.key for v in site.volumes()])
+                report.output_files = output_digests(staging, known)
+                write_offline_bundle(staging, config.base_path, volumes=[v.key for v in site.volumes()],
+                                     files=report.output_files)
             if precompress:   # last: every file the site serves, the offline list and worker included
                 with report.step("precompress"):
                     output.precompress(staging)
@@ -222,6 +272,12 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
     for lang in config.language_keys:
         report.pages_per_language[lang] = sum(1 for (_, page_lang) in site.pages if page_lang == lang)
     return report
+
+
+def _page_files(site: Site, key: str, lang: str) -> list:
+    """A page's files in the output (relative): its HTML and, when it has one, its search record."""
+    page = site.pages[(key, lang)]
+    return [page.out_path, search.record_path(page.url[len(site.config.base_path):])]
 
 
 def report_template_problems(config: Config, results: list, diags: Diagnostics) -> None:

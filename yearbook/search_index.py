@@ -72,6 +72,14 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
     return len(records)
 
 
+def shadow_from_record(shadow: str, record_file: str) -> None:
+    """Pagefind's page of one search record file (for a page the build did not render again)."""
+    rel, page = shadow_page(decode_record(Path(record_file).read_bytes()))
+    target = Path(shadow) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+
+
 def new_shadow_folder(staging: Path) -> Path:
     """Where the render workers write the shadow pages of a build that indexes (beside staging)."""
     return output.new_scratch(staging, "search")

@@ -55,7 +55,8 @@ from watchdog.observers import Observer
 from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
-from .. import output, pipeline, search_index
+from .. import cache, output, pipeline, search_index
+from ..render import template_environment
 from . import incremental
 from .sessions import PREVIEW_URL, new_session_folder
 from ..guide import guide_path
@@ -344,7 +345,9 @@ class DevSite:
         self.scratch = new_session_folder(config.output_dir)
         self.indexer = SearchIndexer(self.scratch, self)
         self.rebuilder = Rebuilder(self)
-        self.state = incremental.BuildState()  # what a rebuild compares with to render only what changed
+        # What a rebuild compares with to render only what changed; the first build starts from
+        # the build cache, so a preview of an archive built before starts in seconds.
+        self.state = cache.load(config_path)
         # Fixed for the session: a config.yaml that moves these folders needs a restart.
         self.watched = [config.content_dir, config.templates_dir, config.static_dir, config.root / config.file,
                         *(guide_path(config, lang) for lang in config.language_keys if guide_path(config, lang).is_file())]
@@ -423,8 +426,8 @@ class DevSite:
         report = pipeline.BuildReport()
         try:
             if changed is None:
-                pipeline.build(self.config_path, report, with_search=with_search, memo=self.state.memo)
-                self.state.remember(report.site)
+                pipeline.build(self.config_path, report, with_search=with_search, state=self.state)
+                self.state.templates = template_environment(self.config.templates_dir)
             else:
                 incremental.rebuild(self.config_path, report, self.state, changed, open_pages, shown_first)
         except BuildFailed:

@@ -1,0 +1,90 @@
+"""The build cache: what `build` keeps for the next build, in .yearbook-cache/ beside config.yaml.
+
+It holds the last good build's state (changes.BuildState): the memo of every step's
+results by file digest, and the digests that say which pages show what. The next
+`build` reads, parses and checks only the files that changed, renders only the pages
+that show a change, and takes every other page from the previous output (a hard
+link: the previous site stays whole until the swap). The output is byte for byte
+what a build without the cache writes (`build --fresh`); tests/test_incremental.py
+compares the two.
+
+The cache is used only while it can be trusted; otherwise the build starts afresh:
+- it was written by this version of the code (a digest of the yearbook package),
+  for this project folder;
+- pages are taken from the output only when it is the one this cache describes
+  (its offline.json is the one the last build wrote), and when nothing that is not
+  a page source changed (templates, static files, config.yaml, content/_data,
+  the guide: `outside_files`).
+A dot-folder: never read as content, never published. Deleting it is always safe.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from .changes import BuildState
+from .config import Config
+from .data import DATA_FOLDER
+from .files import walk
+from .guide import guide_path
+from .diagnostics import Diagnostics
+from .memo import Memo
+from .sources import file_digest
+
+FOLDER = ".yearbook-cache"
+FILE = "build.pickle"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_version() -> str:
+    """A digest of the code that made the cache: Python's version and every module of this package."""
+    digest = hashlib.sha1(sys.version.encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def location(config_path: Path) -> Path:
+    return config_path.resolve().parent / FOLDER / FILE
+
+
+def load(config_path: Path) -> BuildState:
+    """The last build's state, or a new one when there is none it can trust."""
+    try:
+        with open(location(config_path), "rb") as file:
+            version, root, state = pickle.load(file)
+        if version == code_version() and root == str(config_path.resolve().parent) and isinstance(state, BuildState):
+            return state
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        pass   # none yet, or unreadable: build afresh
+    return BuildState()
+
+
+def save(config_path: Path, state: BuildState) -> None:
+    """Write the state for the next build (a rename: a killed build leaves the old cache or none)."""
+    target = location(config_path)
+    target.parent.mkdir(exist_ok=True)
+    (target.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+    state.rendered, state.templates = None, None
+    with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False, suffix=".tmp") as file:
+        pickle.dump((code_version(), str(config_path.resolve().parent), state), file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(file.name, target)
+
+
+def outside_files(config: Config, memo: Memo) -> tuple:
+    """(file, SHA-1) of everything a page may depend on that is not a page source: a change to any
+    of them renders every page."""
+    found = []
+    quiet = Diagnostics()   # the build itself reports unreadable files and links
+    for folder in (config.templates_dir, config.static_dir):
+        found += walk(folder, "*", config.root, quiet)
+    found += walk(config.content_dir / DATA_FOLDER, "*", config.root, quiet)   # registry, people, glossary
+    for path in [config.root / config.file, *(guide_path(config, lang) for lang in config.language_keys)]:
+        if path.is_file():
+            found.append(path)
+    return tuple((str(path), file_digest(path, memo)) for path in found)
