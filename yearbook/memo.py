@@ -21,6 +21,7 @@ class Memo:
         self.keep = keep
         self._tables: dict = {}
         self._used: dict = {}
+        self.misses = 0   # computed in this build (not taken from an earlier one)
 
     def get(self, table: str, key, compute, diags: Diagnostics | None):
         """compute(diags) once per key; later calls return its value and replay its problems.
@@ -30,6 +31,7 @@ class Memo:
         entries = self._tables.setdefault(table, {})
         hit = entries.get(key)
         if hit is None:
+            self.misses += 1
             local = Diagnostics()
             hit = entries[key] = (compute(local), tuple(local.items))
             if local.items and diags is None:
@@ -47,6 +49,7 @@ class Memo:
             return compute_many(keys)
         entries = self._tables.setdefault(table, {})
         missing = list(dict.fromkeys(key for key in keys if key not in entries))
+        self.misses += len(missing)
         for key, value in zip(missing, compute_many(missing)):
             entries[key] = (value, ())
         self._used.setdefault(table, set()).update(keys)
@@ -58,7 +61,14 @@ class Memo:
             used = self._used.get(table, ())
             for stale in [key for key in entries if key not in used]:
                 del entries[stale]
+                self.misses += 1   # the memo changed: worth saving
         self._used = {}
+
+    def __getstate__(self) -> dict:   # (the build cache pickles it: what one build used is its own)
+        return {"keep": self.keep, "_tables": self._tables}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _used={}, misses=0)
 
     def __len__(self) -> int:
         return sum(len(entries) for entries in self._tables.values())

@@ -132,7 +132,6 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         add_guide_pages(site, strings, diags)
         reading_order(site)
     report.stop_on_errors()
-    memo.sweep()   # (after a failed build it keeps both versions: the fix is likely to need them)
     return config, site, strings
 
 
@@ -180,11 +179,13 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
         plan = changes.plan(site, state) if unchanged else None
     write_site(config, site, strings, report, with_search, precompress=precompress,
                reuse=Reuse(plan.keys, state.output_files or {}) if plan else None)
-    with report.step("cache"):
-        state.remember(site)
-        state.outside, state.output_files = outside, report.output_files
-        state.output = (str(config.output_dir), _offline_version(config.output_dir))
-        cache.save(config_path, state)
+    output_now = (str(config.output_dir), _offline_version(config.output_dir))
+    state.memo.sweep()   # forget what this build did not use (after a failed one, both versions are kept)
+    if plan is None or plan.keys or state.memo.misses or output_now != state.output:   # else: the cache says it all
+        with report.step("cache"):
+            state.remember(site)
+            state.outside, state.output_files, state.output = outside, report.output_files, output_now
+            cache.save(config_path, state)
     return report
 
 

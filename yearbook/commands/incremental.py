@@ -42,6 +42,7 @@ def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState
     rendered and written first; then `shown_first(their addresses, seconds so far)` is called."""
     start = time.perf_counter()
     config, site, strings = pipeline.validate(config_path, report, memo=state.memo)
+    state.memo.sweep()   # forget what this build did not use (after a failed one, both versions are kept)
     with report.step("compare"):
         everything = (state.structure is None or not only_page_sources(config, changed)
                       or not config.output_dir.is_dir() or structure_digest(site) != state.structure)
