@@ -446,3 +446,33 @@ def test_on_an_archive_the_open_page_comes_first_and_the_preview_answers_during_
     # The other pages have the new footer too, once the rebuild is done.
     with urllib.request.urlopen(f"{server.url}/en/2020/gov/fire/", timeout=30) as response:
         assert "校样页脚" in response.read().decode("utf-8")
+
+
+def test_saves_are_seen_by_polling_where_the_system_cannot_tell(tmp_path, monkeypatch, capsys):
+    """inotify can run out of watches (fs.inotify.max_user_watches): serve then looks at the files."""
+    import asyncio
+    from yearbook.commands import serve as serve_module
+
+    class NoWatches(serve_module.Observer):
+        def schedule(self, *args, **kwargs):
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(serve_module, "Observer", NoWatches)
+    folder = tmp_path / "content"
+    folder.mkdir()
+    watcher = serve_module.SourceWatcher()
+
+    async def save_and_wait() -> list:
+        saved = asyncio.get_running_loop().create_future()
+        watcher.watch(str(folder), lambda changed: saved.done() or saved.set_result(changed))
+        watcher.start(None)
+        await asyncio.sleep(0.5)
+        (folder / "page.zh.md").write_text("saved", encoding="utf-8")
+        return await asyncio.wait_for(saved, 10)
+
+    try:
+        seen = asyncio.run(save_and_wait())
+    finally:
+        watcher.stop()
+    assert seen == [str(folder / "page.zh.md")]
+    assert "inotify watch limit reached" in capsys.readouterr().err

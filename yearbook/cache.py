@@ -20,6 +20,7 @@ A dot-folder: never read as content, never published. Deleting it is always safe
 from __future__ import annotations
 
 import gc
+from importlib import metadata
 import hashlib
 import os
 import pickle
@@ -42,9 +43,19 @@ FILE = "build.pickle"
 _PACKAGE = Path(__file__).resolve().parent
 
 
+# Libraries whose output the memo keeps (Markdown's HTML, YAML's values, pinyin order).
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pyyaml", "jinja2", "pypinyin")
+
+
 def code_version() -> str:
-    """A digest of the code that made the cache: Python's version and every module of this package."""
+    """A digest of the code that made the cache: Python's version, the libraries' versions and
+    every module of this package."""
     digest = hashlib.sha1(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(name.encode())
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())

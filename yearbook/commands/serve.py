@@ -52,6 +52,7 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
 from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
@@ -261,7 +262,6 @@ class SourceWatcher(Watcher):
     def start(self, callback) -> bool:
         """Watch ourselves (livereload's `callback` would reload before our build ends)."""
         self._loop = IOLoop.current()
-        self._observer = Observer()
         handler = _Events(self)
         folders: dict = {}   # folder → (recursive, files wanted: None for all)
         for path in map(Path, self._tasks):
@@ -272,11 +272,17 @@ class SourceWatcher(Watcher):
                 if files is not None:
                     folders[path.parent] = (recursive, files | {str(path)})
         self._wanted = {str(folder): files for folder, (_, files) in folders.items()}
-        for folder, (recursive, _) in folders.items():
-            if folder.is_dir():
-                self._observer.schedule(handler, str(folder), recursive=recursive)
-        self._observer.daemon = True
-        self._observer.start()
+        for kind in (Observer, PollingObserver):   # polling where the system runs out of inotify watches
+            try:
+                self._observer = kind()
+                for folder, (recursive, _) in folders.items():
+                    if folder.is_dir():
+                        self._observer.schedule(handler, str(folder), recursive=recursive)
+                self._observer.daemon = True
+                self._observer.start()
+                return True
+            except OSError as exc:
+                say(t("commands.serve-watching-by-polling", reason=exc.strerror or exc), sys.stderr)
         return True
 
     def stop(self) -> None:
