@@ -43,11 +43,16 @@ def map_items(func, context, items: list, workers: int | None = None, progress=N
     chunk_count = workers * 4
     size = -(-len(items) // chunk_count)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init, initargs=(context,)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init, initargs=(context,))
+    try:
         results = []
         for part in pool.map(_run_chunk, [func] * len(chunks), chunks):
             results.extend(part)
             if progress is not None:
-                progress(len(results), len(items))
-        return results
+                progress(len(results), len(items))   # may raise to stop (serve: a newer save came)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)   # the chunks not started are dropped
+        raise
+    pool.shutdown(wait=True)
+    return results

@@ -31,15 +31,22 @@ def only_page_sources(config: Config, changed: list) -> bool:
     return True
 
 
+class Superseded(Exception):
+    """A rebuild of every page was stopped: newer saves came, and the next rebuild does it again."""
+
+
 def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState, changed: list,
-            open_pages: set = frozenset(), shown_first=None) -> None:
+            open_pages: set = frozenset(), shown_first=None, superseded=lambda: False) -> None:
     """After a save: validate everything (from the memo where unchanged), then render only the
     pages that show what changed, into the output dir; or, when the structure or a file outside
     the page sources changed, write the whole site as `build` does (without search: serve
     indexes in the background). Raises BuildFailed like `build`, before anything is written.
 
     The pages at `open_pages` (addresses of pages open in a browser) that need rendering are
-    rendered and written first; then `shown_first(their addresses, seconds so far)` is called."""
+    rendered and written first; then `shown_first(their addresses, seconds so far)` is called.
+    Writing every page (after a template edit, say) stops with Superseded as soon as
+    `superseded()` says newer saves are waiting; the output keeps the previous pages (and the
+    open ones, already new) and the next rebuild writes every page again."""
     start = time.perf_counter()
     config, site, strings = pipeline.validate(config_path, report, memo=state.memo)
     state.memo.sweep()   # forget what this build did not use (after a failed one, both versions are kept)
@@ -59,6 +66,11 @@ def rebuild(config_path: Path, report: "pipeline.BuildReport", state: BuildState
         if shown_first is not None:
             shown_first({path for path in open_pages if urls.get(path) in first}, time.perf_counter() - start)
     if everything:
+        def stop_if_superseded(done: int, total: int) -> None:
+            if superseded():
+                state.structure = None   # the output is partly old: the next rebuild renders everything
+                raise Superseded
+        report.on_render = stop_if_superseded
         pipeline.write_site(config, site, strings, report, with_search=False, keep_index=True)
         state.remember(site)
         state.rendered = None  # everything

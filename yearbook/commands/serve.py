@@ -390,6 +390,9 @@ class DevSite:
                                      seconds=f"{seconds:.2f}"))
 
         report, seconds = self._build(with_search=False, changed=changed, open_pages=open_pages, shown_first=shown_first)
+        if seconds is None:   # newer saves came while every page was being written: they rebuild it all
+            loop.add_callback(say, t("commands.serve-rebuild-superseded", time=time.strftime("%H:%M:%S")))
+            return
         loop.add_callback(self._rebuilt, report, seconds, changed, first.get("paths", set()))
 
     def _rebuilt(self, report, seconds: float, changed: list, reloaded: set) -> None:
@@ -435,7 +438,10 @@ class DevSite:
                 pipeline.build(self.config_path, report, with_search=with_search, state=self.state)
                 self.state.templates = template_environment(self.config.templates_dir)
             else:
-                incremental.rebuild(self.config_path, report, self.state, changed, open_pages, shown_first)
+                incremental.rebuild(self.config_path, report, self.state, changed, open_pages, shown_first,
+                                    superseded=self.rebuilder.waiting)
+        except incremental.Superseded:
+            return report, None
         except BuildFailed:
             pass
         except Exception as exc:  # a bug must not stop the server: show it like any other error
@@ -568,6 +574,10 @@ class Rebuilder:
             self._changed |= set(changed)
             self._open = open_pages
             self._ready.notify()
+
+    def waiting(self) -> bool:
+        """Whether saves are waiting for the next rebuild (the running one may stop for them)."""
+        return bool(self._changed)
 
     def _run(self) -> None:
         collect = False
