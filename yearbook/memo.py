@@ -42,18 +42,24 @@ class Memo:
             diags.extend(list(problems))
         return value
 
-    def get_many(self, table: str, keys: list, compute_many) -> list:
-        """[value of each key]; compute_many(missing keys) → their values, in one call
-        (parsing Markdown spreads it over the cores). For steps that report no problems."""
-        if not self.keep:
-            return compute_many(keys)
-        entries = self._tables.setdefault(table, {})
+    def get_many(self, table: str, keys: list, compute_many, diags: Diagnostics | None = None) -> list:
+        """[value of each key]; compute_many(missing keys) → their values in one call (spread over
+        the cores: parsing front matter and Markdown). With `diags`, compute_many gives
+        (value, [problems]) for each key, and the problems are replayed like get's."""
+        entries = self._tables.setdefault(table, {}) if self.keep else {}
         missing = list(dict.fromkeys(key for key in keys if key not in entries))
         self.misses += len(missing)
-        for key, value in zip(missing, compute_many(missing)):
-            entries[key] = (value, ())
-        self._used.setdefault(table, set()).update(keys)
-        return [entries[key][0] for key in keys]
+        for key, result in zip(missing, compute_many(missing)):
+            entries[key] = (result[0], tuple(result[1])) if diags is not None else (result, ())
+        if self.keep:
+            self._used.setdefault(table, set()).update(keys)
+        values = []
+        for key in keys:
+            value, problems = entries[key]
+            if problems:
+                diags.extend(list(problems))
+            values.append(value)
+        return values
 
     def sweep(self) -> None:
         """After a build: forget what it did not use (a deleted file, an old version of a text)."""

@@ -11,6 +11,7 @@ from .config import Config
 from .diagnostics import Diagnostics, Location, relpath, suggest
 from .files import decode, walk
 from .memo import NO_MEMO, Memo
+from .parallel import map_items
 from .messages import t
 from .yamldoc import YamlDoc, parse_yaml
 
@@ -59,6 +60,7 @@ def load_sources(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> li
         return sources
     # (paths as strings below: pathlib's relative_to costs more than reading an unchanged file)
     inside_content, inside_root = str(content) + os.sep, str(config.root) + os.sep
+    jobs = []   # (file, digest, path, key, lang): parsed in the worker pool (front matter is YAML)
     for path in walk(content, "*.md", config.root, diags):
         rel = str(path)[len(inside_content):].replace(os.sep, "/")
         if is_hidden(rel):
@@ -73,12 +75,18 @@ def load_sources(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> li
             diags.error(Location(file), "content.unknown-file-language", lang=lang,
                         hint=suggest(lang, config.language_keys) or t("hint.use-one-of", choices=config.language_keys))
             continue
-        digest = file_digest(path, memo)
-        source = memo.get("source", (file, digest), lambda problems: read_source(
-            path.read_bytes(), digest, file, path, page_key(rel, match["stem"]), lang, problems), diags)
-        if source is not None:
-            sources.append(source)
-    return sources
+        jobs.append((file, file_digest(path, memo), path, page_key(rel, match["stem"]), lang))
+    by_key = {(job[0], job[1]): job for job in jobs}
+    found = memo.get_many("source", list(by_key), lambda missing: map_items(
+        _read_job, None, [by_key[key] for key in missing]), diags)
+    return [source for source in found if source is not None]
+
+
+def _read_job(_, job: tuple) -> tuple:
+    """Worker: one source from its file; (Source or None, problems)."""
+    file, digest, path, key, lang = job
+    problems = Diagnostics()
+    return read_source(path.read_bytes(), digest, file, path, key, lang, problems), problems.items
 
 
 def file_digest(path: Path, memo: Memo) -> str:
