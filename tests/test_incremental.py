@@ -194,3 +194,13 @@ def test_the_cache_keeps_search_and_the_previous_site_whole(site, tmp_path):
     assert tree_bytes(witness) == before
     fresh_build(site, tmp_path / "fresh", with_search=True)
     assert tree_bytes(site / "public") == tree_bytes(tmp_path / "fresh")
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built(site, run):
+    """A project folder the build may not write (beside the output): the site is built all the same."""
+    (site / ".yearbook-cache").write_text("not a folder", encoding="utf-8")   # mkdir fails there
+    code, out, err = run(site, "build", "--no-search")
+    assert code == 0
+    assert "warning: the build cache could not be written to .yearbook-cache/" in err + out
+    assert "hint: let the project folder be written, or delete .yearbook-cache/ and build again" in err + out
+    assert (site / "public/zh/2022/gov/meetings/index.html").is_file()

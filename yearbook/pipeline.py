@@ -185,7 +185,11 @@ def build(config_path: Path, report: BuildReport, with_search: bool | None = Non
         with report.step("cache"):
             state.remember(site)
             state.outside, state.output_files, state.output = outside, report.output_files, output_now
-            cache.save(config_path, state)
+            try:
+                cache.save(config_path, state)
+            except OSError as exc:   # the site is built; only the next build will take longer
+                report.diagnostics.warning(Location(config.file), "output.cache-not-written",
+                                           folder=cache.FOLDER, reason=exc.strerror or exc)
     return report
 
 
