@@ -204,3 +204,16 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built(site,
     assert "warning: the build cache could not be written to .yearbook-cache/" in err + out
     assert "hint: let the project folder be written, or delete .yearbook-cache/ and build again" in err + out
     assert (site / "public/zh/2022/gov/meetings/index.html").is_file()
+
+
+def test_check_reads_the_build_cache_and_says_what_it_says_without(site, run):
+    run(site, "build", "--no-search")   # makes the cache
+    meetings = site / "content/2022/gov/meetings.zh.md"
+    meetings.write_text(meetings.read_text(encoding="utf-8").replace("departments: [", "departments: [no-such-body, ", 1),
+                        encoding="utf-8")
+    with_cache = run(site, "check")
+    shutil.rmtree(site / ".yearbook-cache")
+    without = run(site, "check")
+    assert with_cache == without and with_cache[0] == 1
+    assert "no-such-body" in with_cache[2]
+    assert not (site / ".yearbook-cache").exists()   # check writes none

@@ -295,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
             archive = pipeline.export(args.config, args.dir, report, tuple(args.volume), args.zip)
             report.exported = (t("commands.export-folder-and-zip", folder=args.dir, archive=archive) if archive
                                else str(args.dir))
-        else:
-            pipeline.validate(args.config, report)
+        else:   # check: what the last build computed from unchanged files is read, not written
+            pipeline.validate(args.config, report, memo=cache.load(args.config).memo)
     except BuildFailed:
         pass
     finally:
