@@ -11,6 +11,8 @@ from .messages import t
 from .schema import Dict, Int, List, Map, Str, validate
 from .files import read_text, walk
 from .yamldoc import parse_yaml
+from .memo import NO_MEMO, Memo
+from .sources import file_digest
 
 REGISTRY_FILE = "_data/departments.yaml"
 DATA_FOLDER = "_data"   # content/_data: the registry, people and the glossary
@@ -188,49 +190,60 @@ class Table:
     chronology: dict | None = None   # {date: column key, text: column key}: rows are dated events
 
 
-def load_tables(config: Config, diags: Diagnostics) -> dict:
-    """Every ID.table.yaml under content/, keyed by (folder, id)."""
+def load_tables(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> dict:
+    """Every ID.table.yaml under content/, keyed by (folder, id). With a `memo` (serve, the build
+    cache), a table none of whose files changed is not read again."""
     tables = {}
     for path in walk(config.content_dir, "*.table.yaml", config.root, diags):
-        file = relpath(path, config.root)
-        errors_before = len(diags.errors)
-        text = read_text(path, config.root, diags)
-        doc = parse_yaml(text, file, diags) if text is not None else None
-        if doc is None:
-            continue
-        raw = validate(doc.data, table_schema(config.language_keys), doc, diags)
         table_id = path.name[: -len(".table.yaml")]
-        table = Table(table_id, path.parent, file, raw["number"], raw["title"] or {}, raw["columns"] or [],
-                      raw["parts"], raw["source"], raw["notes"], {}, raw["chronology"])
-        tables[(path.parent, table_id)] = table
-        keys = [c["key"] for c in table.columns if c]
-        if None in keys or len(diags.errors) > errors_before:
-            continue   # the definition is broken (reported): its rows cannot be checked against it
-        for role, column in (table.chronology or {}).items():
-            if column is not None and column not in keys:
-                diags.error(doc.where("chronology", role), "input.chronology-column-unknown", role=role, column=column,
-                            hint=suggest(column, keys) or t("input.hint-use-column-keys", keys=keys))
-                table.chronology = None
-        for lang in config.language_keys:
-            csv_path = path.parent / f"{table_id}.{lang}.tsv"
-            if csv_path.exists():
-                table.rows[lang] = read_rows(csv_path, keys, config.root, diags)
-        if len(diags.errors) > errors_before:
-            continue   # a rows file could not be read: counting its rows would only repeat that
-        default_rows = table.rows.get(config.default_language)
-        if default_rows is None:
-            diags.error(Location(file), "input.table-rows-missing", id=table_id,
-                        file=f"{table_id}.{config.default_language}.tsv")
-        elif table.parts and sum(p["rows"] or 0 for p in table.parts) != len(default_rows):
-            printed = " + ".join(f"{p['label']} {p['rows']}" for p in table.parts)
-            diags.error(doc.where("parts"), "input.table-parts-do-not-add-up", parts=printed, rows=len(default_rows),
-                        file=f"{table_id}.{config.default_language}.tsv")
-        for lang, rows in table.rows.items():
-            if default_rows is not None and lang != config.default_language and len(rows) != len(default_rows):
-                diags.error(Location(relpath(path.parent / f"{table_id}.{lang}.tsv", config.root)),
-                            "input.table-row-count-differs", rows=len(rows), language=config.default_language,
-                            source_rows=len(default_rows))
+        files = [path, *(path.parent / f"{table_id}.{lang}.tsv" for lang in config.language_keys)]
+        version = (str(path), config.language_keys, config.default_language,
+                   tuple(file_digest(file, memo) if file.is_file() else None for file in files))
+        table = memo.get("table", version, lambda problems: _load_table(config, path, table_id, problems), diags)
+        if table is not None:
+            tables[(path.parent, table_id)] = table
     return tables
+
+
+def _load_table(config: Config, path: Path, table_id: str, diags: Diagnostics) -> Table | None:
+    """One table: its definition, and its rows in every language that has them."""
+    file = relpath(path, config.root)
+    errors_before = len(diags.errors)
+    text = read_text(path, config.root, diags)
+    doc = parse_yaml(text, file, diags) if text is not None else None
+    if doc is None:
+        return None
+    raw = validate(doc.data, table_schema(config.language_keys), doc, diags)
+    table = Table(table_id, path.parent, file, raw["number"], raw["title"] or {}, raw["columns"] or [],
+                  raw["parts"], raw["source"], raw["notes"], {}, raw["chronology"])
+    keys = [c["key"] for c in table.columns if c]
+    if None in keys or len(diags.errors) > errors_before:
+        return table   # the definition is broken (reported): its rows cannot be checked against it
+    for role, column in (table.chronology or {}).items():
+        if column is not None and column not in keys:
+            diags.error(doc.where("chronology", role), "input.chronology-column-unknown", role=role, column=column,
+                        hint=suggest(column, keys) or t("input.hint-use-column-keys", keys=keys))
+            table.chronology = None
+    for lang in config.language_keys:
+        csv_path = path.parent / f"{table_id}.{lang}.tsv"
+        if csv_path.exists():
+            table.rows[lang] = read_rows(csv_path, keys, config.root, diags)
+    if len(diags.errors) > errors_before:
+        return table   # a rows file could not be read: counting its rows would only repeat that
+    default_rows = table.rows.get(config.default_language)
+    if default_rows is None:
+        diags.error(Location(file), "input.table-rows-missing", id=table_id,
+                    file=f"{table_id}.{config.default_language}.tsv")
+    elif table.parts and sum(p["rows"] or 0 for p in table.parts) != len(default_rows):
+        printed = " + ".join(f"{p['label']} {p['rows']}" for p in table.parts)
+        diags.error(doc.where("parts"), "input.table-parts-do-not-add-up", parts=printed, rows=len(default_rows),
+                    file=f"{table_id}.{config.default_language}.tsv")
+    for lang, rows in table.rows.items():
+        if default_rows is not None and lang != config.default_language and len(rows) != len(default_rows):
+            diags.error(Location(relpath(path.parent / f"{table_id}.{lang}.tsv", config.root)),
+                        "input.table-row-count-differs", rows=len(rows), language=config.default_language,
+                        source_rows=len(default_rows))
+    return table
 
 
 def read_rows(path: Path, keys: list | None, root: Path, diags: Diagnostics) -> list:

@@ -100,7 +100,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
             sources = [s for s in sources if s.key.split("/")[0] in volumes or s.key.split("/")[0] not in left_out]
         registry = memo.get("registry", (_file_version(config.content_dir / REGISTRY_FILE, memo), config.language_keys),
                             lambda problems: load_registry(config, problems), diags)
-        tables = load_tables(config, diags)
+        tables = load_tables(config, diags, memo)
         people = load_people(config, diags)
     with report.step("assemble"):
         site = assemble_site(config, sources, registry, tables, diags, memo)
