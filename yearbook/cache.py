@@ -79,6 +79,10 @@ def load(config_path: Path) -> BuildState:
                 tables[name] = pickle.load(file)
         if isinstance(state, BuildState):
             state.memo._tables = tables
+            # Long-lived: out of the cyclic collector's sight, which would otherwise walk them at
+            # every full collection (a build with nothing changed spent a second on that at 10k
+            # pages). Still freed by reference counting when the memo lets an entry go.
+            gc.freeze()
             return state
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         pass   # none yet, or unreadable: build afresh
