@@ -106,3 +106,12 @@ def test_every_entry_renders(lang):
         for part in ("message", "hint"):
             template = entry.get(part, "")
             template.format(**{name: "x" for name in fields(template)})   # no stray brace
+
+
+def test_every_step_of_the_build_has_a_name_in_the_catalogue():
+    """Each `report.step("…")` in the code is named in the editors' language in the summary line."""
+    import re
+    from yearbook.progress import STEP_NAMES
+    code = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "yearbook").rglob("*.py"))
+    steps = set(re.findall(r'report\.step\("([a-z]+)"\)', code))
+    assert steps and steps <= set(STEP_NAMES), sorted(steps - set(STEP_NAMES))

@@ -22,7 +22,8 @@ STEP_NAMES = {"config": "commands.step-config", "read": "commands.step-read", "a
               "search": "commands.step-search", "downloads": "commands.step-downloads",
               "offline": "commands.step-offline", "precompress": "commands.step-precompress",
               "swap": "commands.step-swap", "export": "commands.step-export", "zip": "commands.step-zip",
-              "write": "commands.step-write", "pdf": "commands.step-pdf"}
+              "write": "commands.step-write", "pdf": "commands.step-pdf", "compare": "commands.step-compare",
+              "cache": "commands.step-cache"}
 
 
 def step_name(name: str | Text) -> str | Text:
