@@ -94,7 +94,6 @@ def save(config_path: Path, state: BuildState) -> None:
     target = location(config_path)
     target.parent.mkdir(exist_ok=True)
     (target.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-    state.rendered, state.templates = None, None
     tables, state.memo._tables = state.memo._tables, {}
     try:   # the memo one table at a time: pickle's own table of what it wrote stays small
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False, suffix=".tmp") as file, _no_collector():

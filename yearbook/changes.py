@@ -144,8 +144,6 @@ def pages_showing(site, changed: set, shown_before: dict) -> set:
     return shown
 
 
-
-
 @dataclass
 class Plan:
     """What a rebuild renders, and what to remember once it has."""

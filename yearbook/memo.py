@@ -76,8 +76,5 @@ class Memo:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _used={}, misses=0)
 
-    def __len__(self) -> int:
-        return sum(len(entries) for entries in self._tables.values())
-
 
 NO_MEMO = Memo(keep=False)   # a one-off build: compute everything, remember nothing

@@ -98,7 +98,8 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         sources = load_sources(config, diags, memo)
         if volumes:   # the other volumes' folders are left out entirely
             sources = [s for s in sources if s.key.split("/")[0] in volumes or s.key.split("/")[0] not in left_out]
-        registry = memo.get("registry", (_file_version(config.content_dir / REGISTRY_FILE, memo), config.language_keys),
+        registry_version = _file_version(config.content_dir / REGISTRY_FILE, memo)
+        registry = memo.get("registry", (registry_version, config.language_keys),
                             lambda problems: load_registry(config, problems), diags)
         tables = load_tables(config, diags, memo)
         people = load_people(config, diags)
@@ -118,8 +119,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         # Task tables' rows (ROWS.LANG.tsv): department ids checked, the translations' names derived
         # from the registry, people.yaml and the glossary (collective units take its forms).
         load_task_rows(site, diags, memo, checked_against=(
-            _file_version(config.content_dir / REGISTRY_FILE, memo), _file_version(config.content_dir / PEOPLE_FILE, memo),
-            repr(sorted(site.glossary.items()))))
+            registry_version, _file_version(config.content_dir / PEOPLE_FILE, memo), repr(sorted(site.glossary.items()))))
         for lang in config.language_keys[1:]:
             check_translation(site, lang, terms, diags, memo)
         output.check_output_dir(config, diags)
@@ -164,12 +164,12 @@ def only_volumes(config: Config, volumes: tuple, diags: Diagnostics) -> Config:
 
 
 def build(config_path: Path, report: BuildReport, with_search: bool | None = None,
-          output_dir: Path | None = None, memo: Memo = NO_MEMO, precompress: bool = False,
+          output_dir: Path | None = None, precompress: bool = False,
           state: changes.BuildState | None = None) -> BuildReport:
     """Validate, render into a staging folder, index, then swap it into place. With a `state`
     (the build cache's, cache.load), only what changed since the last build is parsed, checked
     and rendered, the other pages are the previous output's, and the state is saved for the next."""
-    config, site, strings = validate(config_path, report, output_dir, state.memo if state else memo)
+    config, site, strings = validate(config_path, report, output_dir, state.memo if state else NO_MEMO)
     if state is None:
         return write_site(config, site, strings, report, with_search, precompress=precompress)
     with report.step("compare"):

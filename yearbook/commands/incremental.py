@@ -91,6 +91,8 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
         scratch = output.new_staging(config)   # a folder of its own, removed by the next build if we are killed
         try:
             with report.step("render"):
+                if state.templates is None:   # (a state from the build cache comes without them)
+                    state.templates = template_environment(config.templates_dir)
                 renderer = Renderer.create(site, strings, pipeline.VIEWS, state.templates)
                 rendered = map_items(render_one, renderer, [(key, lang, str(scratch)) for key in keys
                                                             for lang in config.language_keys])
@@ -102,10 +104,11 @@ def _render_in_place(config: Config, site, strings: dict, report, keys: list, st
                 files = state.output_files   # read under the lock: the search indexer may have reset it
                 if files is None:
                     files = state.output_files = output_digests(out, seen=state.file_digests)
+                known = {out_path: digest for out_path, _, digest in rendered}   # the pages' (render_one's)
                 for written in sorted(p for p in scratch.rglob("*") if p.is_file()):   # pages and their search records
                     rel = written.relative_to(scratch).as_posix()
                     if is_listed(rel):
-                        files[rel] = hashlib.sha1(written.read_bytes()).digest()
+                        files[rel] = known.get(rel) or hashlib.sha1(written.read_bytes()).digest()
                     target = out / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(written, target)

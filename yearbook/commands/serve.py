@@ -57,7 +57,6 @@ from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
 from .. import cache, output, pipeline, search_index
-from ..render import template_environment
 from . import incremental
 from .sessions import PREVIEW_URL, new_session_folder
 from ..guide import guide_path
@@ -436,7 +435,6 @@ class DevSite:
         try:
             if changed is None:
                 pipeline.build(self.config_path, report, with_search=with_search, state=self.state)
-                self.state.templates = template_environment(self.config.templates_dir)
             else:
                 incremental.rebuild(self.config_path, report, self.state, changed, open_pages, shown_first,
                                     superseded=self.rebuilder.waiting)
