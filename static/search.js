@@ -112,9 +112,16 @@ async function candidates(parts) {
   return found;
 }
 
+/** A language's index is one or more Pagefind bundles (search_index.py: an archive too
+ * large for one Pagefind run); the first is loaded, the others merged into it. */
+const bundleUrl = (n) => `${root}pagefind/${lang.toLowerCase()}/${n}/`;
 let pagefind = null;
-const loadPagefind = () => (pagefind = pagefind || import(`${root}pagefind/pagefind.js`)
-  .then(async (module) => { await module.init(); return module; })
+const loadPagefind = () => (pagefind = pagefind || Promise.all([import(`${bundleUrl(0)}pagefind.js`), facets()])
+  .then(async ([module, table]) => {
+    await module.init();
+    await Promise.all((table.bundles || []).slice(1).map((_, i) => module.mergeIndex(bundleUrl(i + 1))));
+    return module;
+  })
   .catch((error) => { pagefind = null; throw error; }));
 
 /** Load the index and the facet table while the reader is still typing (as Pagefind's own UI does). */

@@ -78,22 +78,24 @@ def get(url: str, encoding: str | None = None):
 
 def test_pages_and_files_have_their_type_and_caching(site):
     public, url = site["public"], site["url"]
-    fragment = next((public / "pagefind/fragment").iterdir()).name
-    index = next((public / "pagefind/index").iterdir()).name
-    meta = next(p.name for p in (public / "pagefind").iterdir() if p.suffix == ".pf_meta")
-    wasm = next(p.name for p in (public / "pagefind").iterdir() if p.suffix == ".pagefind")
+    bundle = public / "pagefind/zh-cn/0"   # the first Chinese bundle (search_index.py)
+    fragment = next((bundle / "fragment").iterdir()).name
+    index = next((bundle / "index").iterdir()).name
+    meta = next(p.name for p in bundle.iterdir() if p.suffix == ".pf_meta")
+    wasm = next(p.name for p in bundle.iterdir() if p.suffix == ".pagefind")
     expected = {
         "/zh/": ("text/html; charset=utf-8", "no-cache"),
         "/en/2022/gov/fire/": ("text/html; charset=utf-8", "no-cache"),
         "/sw.js": ("application/javascript; charset=utf-8", "no-cache"),
         "/offline.json": ("application/json; charset=utf-8", "no-cache"),
         "/static/site.css": ("text/css; charset=utf-8", "no-cache"),
-        "/pagefind/pagefind.js": ("application/javascript; charset=utf-8", "no-cache"),
-        "/pagefind/pagefind-entry.json": ("application/json; charset=utf-8", "no-cache"),
-        f"/pagefind/fragment/{fragment}": ("application/octet-stream", "public, max-age=31536000, immutable"),
-        f"/pagefind/index/{index}": ("application/octet-stream", "public, max-age=31536000, immutable"),
-        f"/pagefind/{meta}": ("application/octet-stream", "public, max-age=31536000, immutable"),
-        f"/pagefind/{wasm}": ("application/octet-stream", "no-cache"),
+        "/pagefind/zh-cn/0/pagefind.js": ("application/javascript; charset=utf-8", "no-cache"),
+        "/pagefind/zh-cn/0/pagefind-entry.json": ("application/json; charset=utf-8", "no-cache"),
+        f"/pagefind/zh-cn/0/fragment/{fragment}": ("application/octet-stream", "public, max-age=31536000, immutable"),
+        f"/pagefind/zh-cn/0/index/{index}": ("application/octet-stream", "public, max-age=31536000, immutable"),
+        f"/pagefind/zh-cn/0/{meta}": ("application/octet-stream", "public, max-age=31536000, immutable"),
+        f"/pagefind/zh-cn/0/{wasm}": ("application/octet-stream", "no-cache"),
+        "/pagefind/facets.zh-cn.yb": ("application/octet-stream", "no-cache"),
         "/zh/manifest.webmanifest": ("application/manifest+json; charset=utf-8", "no-cache"),
     }
     for path, (kind, cache) in expected.items():

@@ -196,6 +196,31 @@ def test_the_cache_keeps_search_and_the_previous_site_whole(site, tmp_path):
     assert tree_bytes(site / "public") == tree_bytes(tmp_path / "fresh")
 
 
+def test_a_build_with_the_cache_indexes_again_only_the_bundles_whose_pages_changed(tmp_path):
+    """An archive indexed in bundles of whole volumes (search_index.py): after an entry of the
+    oldest volume changes, its Chinese bundle is indexed again and every other bundle is the
+    previous output's files (the same inodes); the site is what a fresh build writes."""
+    site = make_archive(tmp_path / "site", len(VOLUMES))
+    config = site / "config.yaml"
+    text = re.sub(r"(?m)^(search|offline_zip): .*\n", "", config.read_text(encoding="utf-8"))
+    config.write_text(text + "search: true\nsearch_memory: 101\n", encoding="utf-8")   # a bundle per volume
+    cached_build(site, with_search=None)
+
+    def bundles() -> dict:
+        return {f"{lang}/{n}": (site / "public/pagefind" / lang / str(n) / "pagefind-entry.json").stat().st_ino
+                for lang in ("zh-cn", "en") for n in range(len(VOLUMES))}
+    before = bundles()
+    oldest = site / "content/2020/gov/fire.zh.md"
+    oldest.write_text(oldest.read_text(encoding="utf-8").replace("拱墅区消防救援部门", "拱墅区消防救援部门（二）", 1),
+                      encoding="utf-8")
+    report = cached_build(site, with_search=None)
+    assert report.rendered == 2
+    after = bundles()
+    assert [name for name in before if after[name] != before[name]] == ["zh-cn/0"]
+    fresh_build(site, tmp_path / "fresh", with_search=True)
+    assert tree_bytes(site / "public") == tree_bytes(tmp_path / "fresh")
+
+
 def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built(site, run):
     """A project folder the build may not write (beside the output): the site is built all the same."""
     (site / ".yearbook-cache").write_text("not a folder", encoding="utf-8")   # mkdir fails there

@@ -145,7 +145,7 @@ def test_a_failed_write_is_one_error_and_the_previous_site_stays(site, run, monk
 def test_pagefind_exiting_0_with_a_broken_index_is_an_error(site, run, monkeypatch, tmp_path):
     before = built_site(run, site)
     fake = tmp_path / "pagefind"
-    fake.write_text("#!/bin/sh\nmkdir -p \"$2/pagefind\"\nprintf '{\"vers' > \"$2/pagefind/pagefind-entry.json\"\n")
+    fake.write_text("#!/bin/sh\n[ \"$1\" = --version ] && exit 0\nmkdir -p \"$4\"\nprintf '{\"vers' > \"$4/pagefind-entry.json\"\n")
     fake.chmod(0o755)
     monkeypatch.setattr("yearbook.search_index.pagefind_binary", lambda: str(fake))
     err = check_errors(run, site, "build")
@@ -356,5 +356,5 @@ def test_a_build_killed_while_indexing_leaves_no_search_scratch_behind(site, run
     (leftover / "zh/2022/gov/data/index.html").write_text("<p>shadow</p>", encoding="utf-8")
     assert run(site, "build", "--quiet")[0] == 0
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".public")) == [".public.lock"]
-    assert (site / "public/pagefind/pagefind-entry.json").is_file()
+    assert (site / "public/pagefind/zh-cn/0/pagefind-entry.json").is_file()
     assert not any("shadow" in p.read_text(encoding="utf-8") for p in (site / "public").rglob("index.html"))

@@ -42,7 +42,7 @@ def truth(pages: dict, lang: str, query: str) -> set[str]:
 @pytest.fixture(scope="module")
 def public(tmp_path_factory):
     out = build_bundled(tmp_path_factory, "search")
-    assert (out / "pagefind" / "pagefind.js").exists(), "the build made no search index"
+    assert (out / "pagefind" / "zh-cn" / "0" / "pagefind.js").exists(), "the build made no search index"
     return out
 
 
@@ -215,3 +215,41 @@ def test_queries_are_real_and_cover_the_brief(pages):
     for lang, queries in QUERIES.items():
         empty = [query for query in queries if not truth(pages, lang, query)]
         assert not empty, f"{lang} queries found in no page: {empty}"
+
+
+# --- An archive indexed in several Pagefind bundles, merged by the search page ------
+
+@pytest.fixture(scope="module")
+def bundled_archive(tmp_path_factory):
+    """Three volumes (bench/archive.py), with so little memory per Pagefind run that each
+    volume is a bundle of its own (search_index.py), built and served."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from archive import make_archive
+    from yearbook.cli import main
+
+    site = make_archive(tmp_path_factory.mktemp("bundles") / "site", 3)
+    config = site / "config.yaml"
+    text = re.sub(r"(?m)^(search|offline_zip): .*\n", "", config.read_text(encoding="utf-8"))
+    config.write_text(text + "search: true\nsearch_memory: 101\n", encoding="utf-8")
+    assert main(["build", "--quiet", "--config", str(config)]) == 0
+    with static_server(site / "public") as url:
+        yield site / "public", url
+
+
+def test_an_archive_in_bundles_is_searched_as_one(bundled_archive, browser_page):
+    public, url = bundled_archive
+    for lang in ("zh-cn", "en"):
+        table = decode_record((public / f"pagefind/facets.{lang}.yb").read_bytes())
+        assert len(table["bundles"]) == 3, "one bundle per volume"
+        assert all((public / f"pagefind/{lang}/{n}/pagefind-entry.json").is_file() for n in range(3))
+    pages = indexed_pages(public)
+    for lang, query in (("zh", "消防"), ("zh", "数字化改革"), ("zh", "8.1%"), ("en", "fire"), ("en", "waste sorting")):
+        answer = search(browser_page, url, lang, query)
+        expected = truth(pages, lang, query)
+        assert set(answer.pages) == expected, f"{lang} {query!r}: listed ≠ the pages that contain it"
+        assert len(answer.pages) == len(expected), f"{lang} {query!r}: a page listed twice"
+        volumes = {path.split("/")[2] for path in answer.pages}
+        assert len(volumes) == 3, f"{lang} {query!r}: results from {sorted(volumes)} only"

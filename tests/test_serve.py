@@ -310,7 +310,7 @@ def test_the_overlay_speaks_the_editors_language(site, start, page):
 
 
 SEARCH = """async (term) => {
-  const pagefind = await import('/pagefind/pagefind.js');
+  const pagefind = await import(`/pagefind/${document.documentElement.lang.toLowerCase()}/0/pagefind.js`);
   const search = await pagefind.search(term);
   const pages = await Promise.all(search.results.map(r => r.data()));
   return pages.map(p => p.url);
@@ -329,7 +329,7 @@ def test_search_is_reindexed_after_the_reload_and_the_site_matches_build(site, s
     def probe():
         while not done.is_set():
             try:
-                statuses.append(urllib.request.urlopen(f"{server.url}/pagefind/pagefind-entry.json", timeout=5).status)
+                statuses.append(urllib.request.urlopen(f"{server.url}/pagefind/en/0/pagefind-entry.json", timeout=5).status)
             except urllib.error.HTTPError as error:
                 statuses.append(error.code)
             time.sleep(0.01)

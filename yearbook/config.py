@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from .diagnostics import Diagnostics, Location, suggest
 from .files import read_text
 from .messages import LANGUAGES, t
-from .schema import Bool, Dict, List, Map, Str, validate
+from .schema import Bool, Dict, Int, List, Map, Str, validate
 from .yamldoc import parse_yaml
 
 LANGUAGE = Map({
@@ -30,6 +30,7 @@ CONFIG_SCHEMA = Map({
     "static_dir": Str("doc.config.static_dir", default="static"),
     "output_dir": Str("doc.config.output_dir", default="public"),
     "search": Bool("doc.config.search", default=True),
+    "search_memory": Int("doc.config.search_memory", default=1500),
     "volumes": List(Str(), "doc.config.volumes", default=list),
     "guide": Str("doc.config.guide", default="docs/guide"),
     "offline_zip": Str("doc.config.offline_zip", default=None),
@@ -63,6 +64,7 @@ class Config:
     volumes: tuple
     guide: Path = Path("docs/guide")   # stem of the editing guide files, guide.zh.md …
     offline_zip: str | None = None     # gongshu-yearbook-{volume}: build writes downloads/NAME.zip per volume
+    search_memory: int = 1500          # MB per Pagefind run: larger archives are indexed in bundles (search_index.py)
 
     def language(self, key: str) -> Language:
         for lang in self.languages:  # two or three languages: a scan beats building a dict
@@ -118,7 +120,7 @@ def load_config(path: Path, diags: Diagnostics) -> Config | None:
         content_dir=root / raw["content_dir"], templates_dir=root / raw["templates_dir"],
         static_dir=root / raw["static_dir"], output_dir=root / raw["output_dir"],
         search=raw["search"], volumes=tuple(raw["volumes"]), guide=root / raw["guide"],
-        offline_zip=raw["offline_zip"],
+        offline_zip=raw["offline_zip"], search_memory=raw["search_memory"],
     )
 
 def _check_languages(raw: dict, doc, root: Path, diags: Diagnostics) -> None:

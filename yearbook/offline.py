@@ -5,7 +5,8 @@ precached. offline.json splits the files into groups, each with a version (a has
 its files), and the worker (sw.js) keeps:
 
 - "shell", on the first visit: the home, search and department pages, static files,
-  and the search index itself (pagefind.js, its WebAssembly, index chunks, facet tables);
+  and the search index itself (pagefind.js, its WebAssembly, index chunks, facet tables;
+  not Pagefind's fragments, which search.js never reads);
 - "VOLUME:search", the records the search page checks (search/LANG/VOLUME/…), for
   each volume the reader opens: search works offline over the volumes they read;
 - "VOLUME", the volume's pages and photos, when the reader asks for it with the
@@ -22,11 +23,11 @@ import json
 import os
 from pathlib import Path
 
+from .search_index import fetched_by_search_page
+
 SKIP = {".yearbook-output", "sw.js", "offline.json"}
-# Never fetched by the site: Pagefind's fragments (search.js reads the records instead)
-# and its ready-made interfaces; the offline zips are downloads, not pages.
-NOT_CACHED = ("downloads/", "pagefind/fragment/", "pagefind/pagefind-ui.", "pagefind/pagefind-component-ui.",
-              "pagefind/pagefind-modular-ui.", "pagefind/pagefind-highlight.")
+# The offline zips are downloads, not pages; of pagefind/, only what search.js fetches.
+NOT_CACHED = ("downloads/",)
 
 WORKER = """// Service worker (yearbook/offline.py): the shell on the first visit, the search records of
 // each volume opened, a whole volume on request; cache first, so pages and search work offline.
@@ -202,6 +203,8 @@ def output_digests(folder: Path, known: dict | None = None, seen: dict | None = 
 
 def is_listed(rel: str) -> bool:
     """Whether the offline list names an output file."""
+    if rel.startswith("pagefind/"):
+        return fetched_by_search_page(rel)
     return rel not in SKIP and not rel.startswith(NOT_CACHED)
 
 

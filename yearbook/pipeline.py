@@ -239,16 +239,15 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                     linked = output.link_previous(config.output_dir, staging, sorted(
                         rel for key in kept for lang in config.language_keys for rel in _page_files(site, key, lang)))
                     known |= {rel: reuse.digests[rel] for rel in linked if rel in reuse.digests}
-                    if shadow:   # Pagefind's pages of the pages not rendered, from their search records
-                        map_items(search_index.shadow_from_record, str(shadow), [str(staging / rel) for rel in linked
-                                                                                 if rel.startswith(search.RECORDS_DIR + "/")])
             report.stop_on_errors()
             with report.step("static"):
                 output.copy_static(config, staging, diags)
                 output.copy_media(site, staging)
             if indexing:
                 with report.step("search"):
-                    report.indexed_pages = search_index.build_index(staging, diags, config.file, shadow)
+                    report.indexed_pages = search_index.build_index(
+                        staging, diags, config.file, shadow, previous=None if reuse is None else config.output_dir,
+                        memory_mb=config.search_memory)
                     shadow = None   # build_index deletes it
                 report.stop_on_errors()
             elif keep_index:

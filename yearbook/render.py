@@ -20,7 +20,8 @@ from .links import DepartmentLink, Link, department_link, page_link
 from .messages import t as _t
 from .pages import Page
 from .provenance import provenance_view
-from .search import INDEXED_TYPES, encode_record, filter_options, page_filters, record_path, search_record, shadow_page
+from .search import (INDEXED_TYPES, encode_record, filter_options, page_filters, record_path, search_record,
+                     shadow_page, word_count)
 from .site import Site, media_url
 from .sitewide import theme_colours
 from .markup import PLACEHOLDER, PLACEHOLDER_START, SITE_LINK, SITE_LINK_PREFIX, entry_heading_open, find_figure, is_cjk_language, split_entries, strip_tags
@@ -401,6 +402,7 @@ def render_one(renderer: Renderer, item) -> tuple:
     if renderer.searchable(page):
         record = renderer.search_record(page, html)
         if record is not None:
+            record["words"] = word_count(record)
             path = Path(staging) / record_path(record["path"])
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(encode_record(record))

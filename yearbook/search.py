@@ -63,13 +63,17 @@ _LETTERS = _Letters()
 
 def search_tokens(text: str) -> list[str]:
     """The distinct character pairs of `text` as Pagefind words, in order of first appearance."""
+    letters = _LETTERS
+    return [letters[a] + letters[b] for a, b in _pairs(text)]
+
+
+def _pairs(text: str) -> dict:
     folded = unicodedata.normalize("NFKC", text).lower()
     pairs: dict = {}
     for run in RUN_SPLIT.split(folded):
         if run:
             pairs.update(dict.fromkeys(zip(run, run[1:] + RUN_END)))   # C loops: this runs on every page
-    letters = _LETTERS
-    return [letters[a] + letters[b] for a, b in pairs]
+    return pairs
 
 
 # --- Search records (static/search.js: loadRecord, sections) -------------------------
@@ -130,12 +134,22 @@ SHADOW_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><
                '<body><main data-pagefind-body><h1>{title}</h1><p>{words}</p></main></body></html>')
 
 
-def shadow_page(record: dict) -> tuple[str, str]:
-    """(address, HTML) of the page Pagefind reads for a record: what it is to match, the
-    character pairs of a Chinese page or the text of an English one, at the page's address."""
+def pagefind_words(record: dict) -> str:
+    """What Pagefind reads of a record: the character pairs of a Chinese page, the text of an English one."""
     text = record_text(record)
-    words = " ".join(search_tokens(text)) if is_cjk_language(record["lang"]) else escape(text)
-    page = SHADOW_PAGE.format(lang=record["lang"], title=escape(record["title"]), words=words)
+    return " ".join(search_tokens(text)) if is_cjk_language(record["lang"]) else escape(text)
+
+
+def word_count(record: dict) -> int:
+    """About how many distinct words Pagefind finds in a record: its memory grows with them
+    (search_index.py plans its runs by the "words" each record carries)."""
+    text = record_text(record)
+    return len(_pairs(text)) if is_cjk_language(record["lang"]) else len(set(text.lower().split()))
+
+
+def shadow_page(record: dict) -> tuple[str, str]:
+    """(address, HTML) of the page Pagefind reads for a record, at the page's address."""
+    page = SHADOW_PAGE.format(lang=record["lang"], title=escape(record["title"]), words=pagefind_words(record))
     return record["path"].strip("/") + "/index.html", page
 
 

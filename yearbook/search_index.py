@@ -1,7 +1,8 @@
-"""Full-text search index: the Pagefind binary run once over shadow pages made from
-the staged site's search records, then the facet tables the search page filters by.
+"""Full-text search index: the Pagefind binary run over shadow pages made from the
+staged site's search records, in bundles of whole volumes (below), then the facet
+tables the search page filters by.
 
-One bulk run, not the Python API's one message per page (~0.1 s each). Pagefind
+Bulk runs, not the Python API's one message per page (~0.1 s each). Pagefind
 never sees Chinese text (a Chinese shadow page holds its character pairs:
 search.py), so its segmentation does not matter; the extended binary is the one
 installed (requirements.txt) and is as good for the English pages.
@@ -9,10 +10,12 @@ installed (requirements.txt) and is as good for the English pages.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import output
@@ -31,53 +34,175 @@ def pagefind_binary() -> str | None:
         return shutil.which("pagefind_extended")
 
 
-def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Path | None = None) -> int:
+# --- Bundles: the index in several Pagefind runs, merged by the search page ------------
+#
+# Pagefind holds every page's words in memory while it indexes: about 800 bytes per
+# distinct word of a page (measured: 1,233 MB for the 2,610 Chinese pages of 30 cloned
+# volumes, 1.64 million words; 718 MB for the English ones, 0.89 million). An archive is
+# therefore indexed in runs ("bundles") of whole volumes, oldest first, each under
+# `search_memory` (config.yaml), one language at a time; the search page merges a
+# language's bundles (Pagefind's mergeIndex). Each bundle asked costs the reader an index
+# chunk per query word, so bundles are as large as the memory allows (a bundle of one
+# volume has 33 KB chunks: one per volume would multiply a query's bytes by the volumes).
+# The pages outside volumes go with the newest volumes, which change most. A bundle whose
+# records are unchanged is linked from the previous output instead of indexed again.
+
+PAGEFIND_BYTES_PER_WORD = 800
+PAGEFIND_BASE_MB = 100
+
+
+@dataclass
+class Bundle:
+    lang: str                  # Pagefind's language key (zh-cn)
+    number: int                # pagefind/LANG/NUMBER/; 0 is the one search.js loads first
+    records: list = field(default_factory=list)   # record files, relative to the staging folder
+    words: int = 0
+    digest: str = ""
+
+    @property
+    def folder(self) -> str:
+        return f"pagefind/{self.lang}/{self.number}"
+
+
+def plan_bundles(entries: list, memory_mb: int) -> list:
+    """Bundles for (record file, language key, volume or None, words, digest) entries:
+    per language, volumes in order (oldest first) packed while under the memory budget."""
+    budget = max(1, (memory_mb - PAGEFIND_BASE_MB) * 1_000_000 // PAGEFIND_BYTES_PER_WORD)
+    bundles = []
+    for lang in sorted({e[1] for e in entries}):
+        by_volume: dict = {}
+        for rel, e_lang, volume, words, digest in entries:
+            if e_lang == lang:
+                by_volume.setdefault(volume, []).append((rel, words, digest))
+        volumes = sorted(v for v in by_volume if v is not None) + ([None] if None in by_volume else [])
+        current: Bundle | None = None
+        for volume in volumes:
+            members = by_volume[volume]
+            words = sum(m[1] for m in members)
+            if current is None or (volume is not None and current.words + words > budget):
+                current = Bundle(lang, len([b for b in bundles if b.lang == lang]))
+                bundles.append(current)
+            current.records += [m[0] for m in members]
+            current.words += words
+        for bundle in bundles:
+            if bundle.lang == lang:
+                bundle.records.sort()
+    return bundles
+
+
+def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Path | None = None,
+                previous: Path | None = None, memory_mb: int = 1500) -> int:
     """Index the staged site's search records into staging/pagefind; returns the number of indexed pages.
 
     Pagefind reads a shadow copy of each record (yearbook/search.py says why): `shadow`,
-    where the render workers wrote them, or else a folder made here from the records.
-    Either is deleted afterwards."""
+    where the render workers wrote them, or else pages made here from the records, for
+    the bundles indexed again. `previous` is an output folder whose unchanged bundles are
+    linked instead of indexed (a build with the cache, serve). The shadow folder is deleted."""
     binary = pagefind_binary()
     if binary is None:
         diags.error(Location(config_file), "output.pagefind-missing")
         return 0
+    version = pagefind_version(binary)
     records = sorted((staging / RECORDS_DIR).rglob(f"*{RECORD_SUFFIX}"))
-    made_here = shadow is None
-    if made_here:
+    if shadow is None:
         shadow = new_shadow_folder(staging)
     try:
-        metas = {}
-        for path in records:   # the facet tables' values; the shadow pages too, when not made already
-            record = decode_record(path.read_bytes())
+        metas, entries, addresses = {}, [], {}
+        for path in records:   # the facet tables' values, and what plans the bundles
+            data = path.read_bytes()
+            record = decode_record(data)
             metas[f"/{record['path'].strip('/')}/"] = record["meta"]
-            if made_here:
-                rel, page = shadow_page(record)
-                (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
-                (shadow / rel).write_text(page, encoding="utf-8")
-        result = subprocess.run([binary, "--site", str(shadow), "--output-path", str(staging / "pagefind"), "--quiet"],
-                                capture_output=True, text=True)
+            rel = path.relative_to(staging).as_posix()
+            addresses[rel] = record["path"].strip("/") + "/index.html"
+            entries.append((rel, record["lang"].lower(), record["meta"].get("volume"),
+                            record.get("words", 0), hashlib.sha1(data).hexdigest()))
+        bundles = plan_bundles(entries, memory_mb)
+        digests = {e[0]: e[4] for e in entries}
+        reused = _previous_digests(previous)
+        for bundle in bundles:
+            bundle.digest = hashlib.sha1("\n".join([version] + [f"{r} {digests[r]}" for r in bundle.records])
+                                         .encode()).hexdigest()[:20]
+            if reused.get(bundle.folder) == bundle.digest and _link_bundle(previous, staging, bundle):
+                continue
+            error = _run_pagefind(binary, staging, shadow, bundle, addresses)
+            if error:
+                diags.error(Location(config_file), "output.pagefind-failed", exit=error[0], output=error[1])
+                return 0
     finally:
         shutil.rmtree(shadow, ignore_errors=True)
-    if result.returncode != 0:
-        diags.error(Location(config_file), "output.pagefind-failed", exit=result.returncode,
-                    output=(result.stderr or result.stdout).strip()[-500:])
-        return 0
-    entry = staging / "pagefind" / "pagefind-entry.json"
     try:
-        _sort_entry_file(entry)
-        write_facet_tables(staging, metas)
+        for bundle in bundles:
+            _sort_entry_file(staging / bundle.folder / "pagefind-entry.json")
+        write_facet_tables(staging, metas, bundles)
     except (ValueError, OSError, KeyError) as exc:   # Pagefind exited 0 but wrote no whole index (e.g. the disk filled up)
-        diags.error(Location(config_file), "output.pagefind-incomplete", file=entry.name, reason=str(exc))
+        diags.error(Location(config_file), "output.pagefind-incomplete", file="pagefind-entry.json", reason=str(exc))
         return 0
     return len(records)
 
 
-def shadow_from_record(shadow: str, record_file: str) -> None:
-    """Pagefind's page of one search record file (for a page the build did not render again)."""
-    rel, page = shadow_page(decode_record(Path(record_file).read_bytes()))
-    target = Path(shadow) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
+def _run_pagefind(binary: str, staging: Path, shadow: Path, bundle: Bundle, addresses: dict) -> tuple | None:
+    """Pagefind over the bundle's shadow pages (moved from `shadow`, or made from its records);
+    None, or (exit code, output) when it failed."""
+    run = shadow / ".runs" / f"{bundle.lang}-{bundle.number}"
+    for rel in bundle.records:
+        target = run / addresses[rel]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(shadow / addresses[rel], target)
+        except FileNotFoundError:   # not made by the render workers: this page was not rendered again
+            target.write_text(shadow_page(decode_record((staging / rel).read_bytes()))[1], encoding="utf-8")
+    result = subprocess.run([binary, "--site", str(run), "--output-path", str(staging / bundle.folder), "--quiet"],
+                            capture_output=True, text=True)
+    shutil.rmtree(run, ignore_errors=True)
+    if result.returncode != 0:
+        return result.returncode, (result.stderr or result.stdout).strip()[-500:]
+    return None
+
+
+def _previous_digests(previous: Path | None) -> dict:
+    """Bundle folder → digest of its records, from the facet tables of the previous output."""
+    found: dict = {}
+    if previous is None:
+        return found
+    for table in (previous / "pagefind").glob(f"facets.*{RECORD_SUFFIX}"):
+        try:
+            lang = table.name[len("facets."):-len(RECORD_SUFFIX)]
+            for number, digest in enumerate(decode_record(table.read_bytes()).get("bundles", [])):
+                found[f"pagefind/{lang}/{number}"] = digest
+        except (OSError, ValueError):   # unreadable: index again
+            continue
+    return found
+
+
+def _link_bundle(previous: Path, staging: Path, bundle: Bundle) -> bool:
+    """Hard links to the previous output's copy of an unchanged bundle; False if it cannot be had."""
+    try:
+        shutil.copytree(previous / bundle.folder, staging / bundle.folder, copy_function=output.link_or_copy)
+        return True
+    except (OSError, shutil.Error):   # gone meanwhile (serve swapped the output): index it again
+        shutil.rmtree(staging / bundle.folder, ignore_errors=True)
+        return False
+
+
+def fetched_by_search_page(rel: str) -> bool:
+    """Whether search.js fetches a file of pagefind/: the facet tables, and of each bundle
+    its entry file, metadata and index chunks, plus the first one's script and WebAssembly
+    (not the fragments: the records stand in for them; not Pagefind's ready-made interfaces)."""
+    parts = rel.split("/")
+    if len(parts) == 2:
+        return parts[1].startswith("facets.")
+    name = parts[3] if len(parts) > 3 else ""
+    if name in ("index", "pagefind-entry.json") or name.endswith(".pf_meta"):
+        return True
+    return parts[2] == "0" and (name in ("pagefind.js", "pagefind-worker.js") or name.startswith("wasm."))
+
+
+def pagefind_version(binary: str) -> str:
+    """`pagefind --version`: part of each bundle's digest, so a new Pagefind indexes again."""
+    try:
+        return subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return binary
 
 
 def new_shadow_folder(staging: Path) -> Path:
@@ -103,21 +228,24 @@ def _sort_entry_file(path: Path) -> None:
 FACET_KEYS = ("volume", "part", "departments", "kind")
 
 
-def write_facet_tables(staging: Path, metas: dict) -> None:
+def write_facet_tables(staging: Path, metas: dict, bundles: list) -> None:
+    """pagefind/facets.LANG.yb: fragment id → [address, volume, part, [departments], kind] over
+    all of a language's bundles, and "bundles", the digest of each (search.js merges them)."""
     tables: dict = {}
-    for fragment in sorted((staging / "pagefind" / "fragment").glob("*.pf_fragment")):
-        raw = gzip.decompress(fragment.read_bytes())
-        url = json.loads(raw[raw.index(b"{"):])["url"]   # Pagefind writes a short signature before the JSON
-        meta = metas[url]
-        language = fragment.name.split("_", 1)[0]
-        values, pages = tables.setdefault(language, ({key: {} for key in FACET_KEYS}, {}))
-        row = [url.lstrip("/")]
-        for key in FACET_KEYS:
-            found = meta.get(key) or []
-            numbers = [values[key].setdefault(v, len(values[key])) for v in (found if key == "departments" else [found])]
-            row.append(numbers if key == "departments" else (numbers[0] if numbers else None))
-        pages[fragment.stem.split("_", 1)[1]] = row
-    for language, (values, pages) in tables.items():
+    for bundle in bundles:
+        values, pages, digests = tables.setdefault(bundle.lang, ({key: {} for key in FACET_KEYS}, {}, []))
+        digests.append(bundle.digest)
+        for fragment in sorted((staging / bundle.folder / "fragment").glob("*.pf_fragment")):
+            raw = gzip.decompress(fragment.read_bytes())
+            url = json.loads(raw[raw.index(b"{"):])["url"]   # Pagefind writes a short signature before the JSON
+            meta = metas[url]
+            row = [url.lstrip("/")]
+            for key in FACET_KEYS:
+                found = meta.get(key) or []
+                numbers = [values[key].setdefault(v, len(values[key])) for v in (found if key == "departments" else [found])]
+                row.append(numbers if key == "departments" else (numbers[0] if numbers else None))
+            pages[fragment.stem.split("_", 1)[1]] = row
+    for language, (values, pages, digests) in tables.items():
         table = {"values": {("department" if k == "departments" else k): list(v) for k, v in values.items()},
-                 "pages": pages}
+                 "pages": pages, "bundles": digests}
         (staging / "pagefind" / f"facets.{language}{RECORD_SUFFIX}").write_bytes(encode_record(table))

@@ -630,7 +630,8 @@ class SearchIndexer:
                 (copy, config), self._wanted = self._wanted, None
             start = time.perf_counter()
             diags = Diagnostics()
-            pages = search_index.build_index(copy, diags, config.file)
+            pages = search_index.build_index(copy, diags, config.file, previous=config.output_dir,
+                                             memory_mb=config.search_memory)
             seconds = time.perf_counter() - start
             if diags.errors:
                 print(diags.format_text(), file=sys.stderr, flush=True)
