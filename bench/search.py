@@ -3,6 +3,7 @@
     python bench/search.py [--volumes 30] [--out /dev/shm/yearbook-search]
                            [--queries bench/search-queries.yaml] [--repeat 1]
     python bench/search.py --index-only 10000 --out /dev/shm/yearbook-search-10k
+    python bench/search.py --reuse        # the browser part again, with the current static/search.js
 
 1. Makes the archive (bench/archive.py: the bundled 2022 volume cloned into N
    volumes) and builds it with search in a fresh process, under /usr/bin/time -v
@@ -586,11 +587,12 @@ def report_text(summary: dict, build: dict, vanilla: dict, args, site_info: dict
     return "\n".join(out)
 
 
-def index_figures(bundle: Path) -> dict:
-    total, files = folder_size(bundle)
+def index_figures(folder: Path) -> dict:
+    """Sizes of a pagefind/ folder: one bundle (vanilla) or ours, a bundle per language and volume group."""
+    total, files = folder_size(folder)
     return {"index_bytes": total, "index_files": files,
-            "fragment_bytes": folder_size(bundle / "fragment")[0] if (bundle / "fragment").exists() else 0,
-            "chunk_bytes": folder_size(bundle / "index")[0] if (bundle / "index").exists() else 0}
+            "fragment_bytes": sum(folder_size(d)[0] for d in folder.rglob("fragment") if d.is_dir()),
+            "chunk_bytes": sum(folder_size(d)[0] for d in folder.rglob("index") if d.is_dir())}
 
 
 def index_only(pages: int, out: Path) -> int:
@@ -611,6 +613,12 @@ def index_only(pages: int, out: Path) -> int:
     vanilla_site = out / "vanilla"
     vanilla_copy(out / "public", vanilla_site)
     vanilla = measured([pagefind_binary(), "--site", str(vanilla_site), "--quiet"], out)
+    # One entry of the oldest volume changed: the build with the cache indexes its bundle again.
+    edited = sorted((out / "content").glob("*/ch00/s000.zh.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n新增的一句话。\n", encoding="utf-8")
+    again = measured([sys.executable, str(ROOT / "build.py"), "build", "--config", str(config)], out, env)
+    again["total_s"], again["steps"] = parse_steps(again["output"])
+    bundles = re.search(r"\((\d+) of (\d+) bundles indexed again\)", again["output"])
     ours_size, vanilla_size = folder_size(out / "public" / "pagefind"), folder_size(vanilla_site / "pagefind")
     records = folder_size(out / "public" / "search")
     search_s = build["steps"].get("search")
@@ -622,7 +630,11 @@ def index_only(pages: int, out: Path) -> int:
           f"  vanilla Pagefind over the same published pages: {vanilla['wall_s']} s, peak RSS "
           f"{vanilla.get('time_v_max_rss_mb')} MB; pagefind/ {vanilla_size[0] / 1e6:.1f} MB in {vanilla_size[1]} files\n"
           f"  search step / Pagefind alone: {search_s / vanilla['wall_s']:.2f}×; peak memory ratio "
-          f"{(build['polled_peak_mb']['pagefind'] or 0) / max(vanilla.get('time_v_max_rss_mb') or 1, 1):.2f}×")
+          f"{(build['polled_peak_mb']['pagefind'] or 0) / max(vanilla.get('time_v_max_rss_mb') or 1, 1):.2f}×\n"
+          f"  after one entry of the oldest volume changed ({edited.relative_to(out)}), `build` with the cache: "
+          f"{again['total_s']} s, search {again['steps'].get('search')} s, "
+          f"{bundles.group(1) + ' of ' + bundles.group(2) if bundles else '?'} bundles indexed again; "
+          f"peak RSS {again.get('time_v_max_rss_mb')} MB")
     return 0
 
 
@@ -633,6 +645,9 @@ def main() -> int:
     parser.add_argument("--queries", type=Path, default=ROOT / "bench" / "search-queries.yaml")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=180, help="seconds to wait for a query's first results")
+    parser.add_argument("--reuse", action="store_true",
+                        help="the archive and both indexes of an earlier run in --out: only the browser part, "
+                             "with the project's static/ files (search.js) copied in")
     parser.add_argument("--index-only", type=int, metavar="PAGES",
                         help="no browser: the bench's synthetic archive of about PAGES pages (bench/bench.py), "
                              "built with search, against vanilla Pagefind over the same pages (time, memory, size)")
@@ -643,6 +658,9 @@ def main() -> int:
     queries = {lang: [item if isinstance(item, dict) else {"query": item} for item in items] for lang, items in queries.items()}
 
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if args.reuse:
+        earlier = json.loads((args.out / "search-report.json").read_text(encoding="utf-8"))
+        return browser_part(args, queries, log, earlier["build"], earlier["vanilla_build"])
     site = make_archive(args.out, args.volumes)
     log(f"archive: {args.volumes} volumes in {site}")
     env = {**os.environ, "YEARBOOK_LANG": "en"}   # the summary line in English, whatever the shell says
@@ -666,7 +684,15 @@ def main() -> int:
         return 1
     vanilla.update(index_figures(vanilla_site / "pagefind"))
     log(f"vanilla Pagefind: {vanilla['wall_s']} s")
+    return browser_part(args, queries, log, build, vanilla)
 
+
+def browser_part(args, queries: dict, log, build: dict, vanilla_build: dict) -> int:
+    """The queries in Chromium against both sites in args.out, exactness, and the report."""
+    site, vanilla = args.out, vanilla_build
+    public, vanilla_site = site / "public", site / "vanilla"
+    if args.reuse:   # search.js and the other static files as they are now in the project
+        shutil.copytree(ROOT / "static", public / "static", dirs_exist_ok=True)
     codes = {}
     for lang in queries:
         found = re.search(r'<html lang="([^"]+)"', (public / lang / "search" / "index.html").read_text(encoding="utf-8"))

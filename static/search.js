@@ -66,10 +66,123 @@ async function readYb(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).json();
+  return JSON.parse(utf8.decode(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes) : bytes));
 }
+const utf8 = new TextDecoder();
+
+// --- gzip, synchronously (RFC 1952 around RFC 1951's inflate, after zlib's puff.c) ----
+// A record is a few KB: decoding it here takes a fraction of a millisecond, where
+// DecompressionStream hands each record through several tasks (10–20 ms before the
+// first result) and is missing from browsers before 2023.
+
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115,
+  131, 163, 195, 227, 258];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+  2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/** A canonical Huffman code from its code lengths: how many codes of each length, symbols in code order. */
+function huffman(lengths) {
+  const counts = new Uint16Array(16);
+  const offsets = new Uint16Array(16);
+  const symbols = new Uint16Array(lengths.length);
+  for (const length of lengths) counts[length] += 1;
+  counts[0] = 0;
+  for (let n = 1; n < 16; n++) offsets[n] = offsets[n - 1] + counts[n - 1];
+  lengths.forEach((length, symbol) => { if (length) symbols[offsets[length]++] = symbol; });
+  return { counts, symbols };
+}
+
+const FIXED_LITERALS = huffman(Array.from({ length: 288 }, (_, s) => (s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8)));
+const FIXED_DISTANCES = huffman(new Array(30).fill(5));
+
+function gunzip(data) {
+  if (data[2] !== 8) throw new Error("gzip: not deflate");
+  const flags = data[3];
+  let pos = 10;
+  if (flags & 4) pos += 2 + (data[pos] | (data[pos + 1] << 8));   // extra field
+  if (flags & 8) while (data[pos++]);                            // file name
+  if (flags & 16) while (data[pos++]);                           // comment
+  if (flags & 2) pos += 2;                                       // header CRC
+  const n = data.length;
+  const out = new Uint8Array((data[n - 4] | (data[n - 3] << 8) | (data[n - 2] << 16) | (data[n - 1] << 24)) >>> 0);
+  let buffer = 0;
+  let held = 0;
+  let at = 0;
+  const take = (count) => {
+    while (held < count) {
+      if (pos >= n) throw new Error("gzip: truncated");
+      buffer |= data[pos++] << held;
+      held += 8;
+    }
+    const value = buffer & ((1 << count) - 1);
+    buffer >>>= count;
+    held -= count;
+    return value;
+  };
+  const decode = ({ counts, symbols }) => {
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let length = 1; length < 16; length++) {
+      code |= take(1);
+      const count = counts[length];
+      if (code - count < first) return symbols[index + code - first];
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    throw new Error("gzip: bad code");
+  };
+  let last = 0;
+  while (!last) {
+    last = take(1);
+    const type = take(2);
+    if (type === 0) {   // stored: the rest of this byte is padding
+      buffer = 0;
+      held = 0;
+      const length = data[pos] | (data[pos + 1] << 8);
+      out.set(data.subarray(pos + 4, pos + 4 + length), at);
+      pos += 4 + length;
+      at += length;
+      continue;
+    }
+    let literals = FIXED_LITERALS;
+    let distances = FIXED_DISTANCES;
+    if (type === 2) {
+      const literalCount = take(5) + 257;
+      const distanceCount = take(5) + 1;
+      const codeLengths = new Array(19).fill(0);
+      for (let i = 0, count = take(4) + 4; i < count; i++) codeLengths[CODE_LENGTH_ORDER[i]] = take(3);
+      const lengthCode = huffman(codeLengths);
+      const lengths = [];
+      while (lengths.length < literalCount + distanceCount) {
+        const symbol = decode(lengthCode);
+        if (symbol < 16) lengths.push(symbol);
+        else if (symbol === 16) lengths.push(...new Array(3 + take(2)).fill(lengths[lengths.length - 1]));
+        else lengths.push(...new Array(symbol === 17 ? 3 + take(3) : 11 + take(7)).fill(0));
+      }
+      literals = huffman(lengths.slice(0, literalCount));
+      distances = huffman(lengths.slice(literalCount));
+    } else if (type !== 1) {
+      throw new Error("gzip: bad block");
+    }
+    for (let symbol = decode(literals); symbol !== 256; symbol = decode(literals)) {
+      if (symbol < 256) {
+        out[at++] = symbol;
+        continue;
+      }
+      const length = LENGTH_BASE[symbol - 257] + take(LENGTH_EXTRA[symbol - 257]);
+      const code = decode(distances);
+      const from = at - DIST_BASE[code] - take(DIST_EXTRA[code]);
+      for (let i = 0; i < length; i++) out[at++] = out[from + i];
+    }
+  }
+  return out.subarray(0, at);
+}
+window.yearbookGunzip = gunzip;   // tests/test_search.py checks it against Python's gzip
 
 /** Pagefind fragment id → [page address, volume, part, [departments], kind] (search_index.py),
  * so that candidates are filtered and counted, and their records found, before any is read. */
@@ -268,8 +381,8 @@ function searchPage(form) {
       return;
     }
     if (current !== search) return;
-    showFilters(search.all);
-    await more(search);
+    await more(search);        // the first results first; the filters (DOM for every value) after them
+    if (current === search && !search.exactFilters) showFilters(search.all);
   }
 
   async function more(search) {
@@ -285,6 +398,7 @@ function searchPage(form) {
       // Every candidate checked and none filtered out: the counts become exact.
       if (search.done && !Object.values(chosen).some((values) => values.size)) {
         showFilters(search.all.filter((candidate) => candidate.contains));
+        search.exactFilters = true;
       }
     } finally {
       if (current === search) moreButton.disabled = false;

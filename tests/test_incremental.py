@@ -214,7 +214,7 @@ def test_a_build_with_the_cache_indexes_again_only_the_bundles_whose_pages_chang
     oldest.write_text(oldest.read_text(encoding="utf-8").replace("拱墅区消防救援部门", "拱墅区消防救援部门（二）", 1),
                       encoding="utf-8")
     report = cached_build(site, with_search=None)
-    assert report.rendered == 2
+    assert report.rendered == 2 and report.index_bundles == (1, 2 * len(VOLUMES))
     after = bundles()
     assert [name for name in before if after[name] != before[name]] == ["zh-cn/0"]
     fresh_build(site, tmp_path / "fresh", with_search=True)

@@ -253,3 +253,33 @@ def test_an_archive_in_bundles_is_searched_as_one(bundled_archive, browser_page)
         assert len(answer.pages) == len(expected), f"{lang} {query!r}: a page listed twice"
         volumes = {path.split("/")[2] for path in answer.pages}
         assert len(volumes) == 3, f"{lang} {query!r}: results from {sorted(volumes)} only"
+
+
+# --- Records are un-gzipped in the page (search.js: gunzip) --------------------------
+
+def test_the_pages_gunzip_gives_back_what_python_gzipped(server, browser_page):
+    """Every kind of deflate block (stored, fixed and dynamic Huffman codes, long repeats over
+    the 32 KB window) and gzip header (with a file name), as Python's gzip writes them."""
+    import gzip
+    import io
+    import random
+
+    rng = random.Random(7)
+    text = "".join(rng.choice("拱墅区消防救援大队 2021年 8.1% PM2.5 ") for _ in range(50_000)).encode()
+    samples = {
+        "empty": gzip.compress(b"", mtime=0),
+        "short, fixed codes": gzip.compress(b'{"a":1}', mtime=0),
+        "text, level 9": gzip.compress(text, compresslevel=9, mtime=0),
+        "text, level 1": gzip.compress(text, compresslevel=1, mtime=0),
+        "stored, level 0": gzip.compress(text[:70_000], compresslevel=0, mtime=0),
+        "random bytes": gzip.compress(rng.randbytes(40_000), mtime=0),
+        "long repeats": gzip.compress(b"abc" * 100_000 + text[:5000] * 20, mtime=0),
+    }
+    named = io.BytesIO()
+    with gzip.GzipFile("record.json", "wb", fileobj=named, mtime=0) as file:
+        file.write(text[:3000])
+    samples["with a file name"] = named.getvalue()
+    browser_page.goto(f"{server}/zh/search/")
+    for name, data in samples.items():
+        got = browser_page.evaluate("(bytes) => Array.from(window.yearbookGunzip(new Uint8Array(bytes)))", list(data))
+        assert bytes(got) == gzip.decompress(data), name

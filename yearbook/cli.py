@@ -346,4 +346,5 @@ def summary(command: str, report: pipeline.BuildReport, failed: bool, strict: bo
     per_lang = [f"{lang} {n}" for lang, n in report.pages_per_language.items()]
     built = "commands.built-indexed" if report.indexed_pages else "commands.built"
     return t(built, out=site.config.output_dir.name, per_lang=per_lang, entries=entries, tables=tables,
-             figures=figures, indexed=report.indexed_pages, counts=counts, total=total, times=times).render()
+             figures=figures, indexed=report.indexed_pages, again=report.index_bundles[0],
+             bundles=report.index_bundles[1], counts=counts, total=total, times=times).render()

@@ -48,6 +48,7 @@ class BuildReport:
     site: Site | None = None
     pages_per_language: dict = field(default_factory=dict)
     indexed_pages: int = 0
+    index_bundles: tuple = (0, 0)     # (Pagefind bundles indexed again, all bundles): search_index.py
     exported: str = ""   # export: where the offline edition went (folder, and zip)
     output_files: dict = field(default_factory=dict)   # rel → SHA-1 of the files the offline list names
     rendered: int = 0    # pages rendered (the others, with the build cache, kept from the last build)
@@ -245,9 +246,10 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 output.copy_media(site, staging)
             if indexing:
                 with report.step("search"):
-                    report.indexed_pages = search_index.build_index(
+                    indexed = search_index.build_index(
                         staging, diags, config.file, shadow, previous=None if reuse is None else config.output_dir,
                         memory_mb=config.search_memory)
+                    report.indexed_pages, report.index_bundles = indexed.pages, (indexed.again, indexed.bundles)
                     shadow = None   # build_index deletes it
                 report.stop_on_errors()
             elif keep_index:

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import output
 from .diagnostics import Diagnostics, Location
@@ -49,6 +50,12 @@ def pagefind_binary() -> str | None:
 
 PAGEFIND_BYTES_PER_WORD = 800
 PAGEFIND_BASE_MB = 100
+
+
+class Indexed(NamedTuple):
+    pages: int       # 0: nothing indexed (an error was reported)
+    bundles: int = 0
+    again: int = 0   # bundles Pagefind ran for (the others were linked from the previous output)
 
 
 @dataclass
@@ -91,8 +98,8 @@ def plan_bundles(entries: list, memory_mb: int) -> list:
 
 
 def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Path | None = None,
-                previous: Path | None = None, memory_mb: int = 1500) -> int:
-    """Index the staged site's search records into staging/pagefind; returns the number of indexed pages.
+                previous: Path | None = None, memory_mb: int = 1500) -> Indexed:
+    """Index the staged site's search records into staging/pagefind.
 
     Pagefind reads a shadow copy of each record (yearbook/search.py says why): `shadow`,
     where the render workers wrote them, or else pages made here from the records, for
@@ -101,7 +108,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
     binary = pagefind_binary()
     if binary is None:
         diags.error(Location(config_file), "output.pagefind-missing")
-        return 0
+        return Indexed(0)
     version = pagefind_version(binary)
     records = sorted((staging / RECORDS_DIR).rglob(f"*{RECORD_SUFFIX}"))
     if shadow is None:
@@ -118,16 +125,17 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
                             record.get("words", 0), hashlib.sha1(data).hexdigest()))
         bundles = plan_bundles(entries, memory_mb)
         digests = {e[0]: e[4] for e in entries}
-        reused = _previous_digests(previous)
+        reused, again = _previous_digests(previous), 0
         for bundle in bundles:
             bundle.digest = hashlib.sha1("\n".join([version] + [f"{r} {digests[r]}" for r in bundle.records])
                                          .encode()).hexdigest()[:20]
             if reused.get(bundle.folder) == bundle.digest and _link_bundle(previous, staging, bundle):
                 continue
+            again += 1
             error = _run_pagefind(binary, staging, shadow, bundle, addresses)
             if error:
                 diags.error(Location(config_file), "output.pagefind-failed", exit=error[0], output=error[1])
-                return 0
+                return Indexed(0)
     finally:
         shutil.rmtree(shadow, ignore_errors=True)
     try:
@@ -136,8 +144,8 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
         write_facet_tables(staging, metas, bundles)
     except (ValueError, OSError, KeyError) as exc:   # Pagefind exited 0 but wrote no whole index (e.g. the disk filled up)
         diags.error(Location(config_file), "output.pagefind-incomplete", file="pagefind-entry.json", reason=str(exc))
-        return 0
-    return len(records)
+        return Indexed(0)
+    return Indexed(len(records), len(bundles), again)
 
 
 def _run_pagefind(binary: str, staging: Path, shadow: Path, bundle: Bundle, addresses: dict) -> tuple | None:

@@ -472,7 +472,7 @@ class DevSite:
               time=time.strftime("%H:%M:%S"), errors=errors))
         return False
 
-    def install_index(self, index: Path, config: Config, pages: int, seconds: float) -> None:
+    def install_index(self, index: Path, config: Config, indexed, seconds: float) -> None:
         """On the server's thread (no request in between): replace pagefind/ and the offline list."""
         out = config.output_dir
         if not out.is_dir():
@@ -492,7 +492,8 @@ class DevSite:
         except BuildFailed:
             say(t("commands.serve-index-not-updated", reason=diags.errors[0].message), sys.stderr)
             return
-        say(t("commands.serve-index-updated", time=time.strftime("%H:%M:%S"), pages=pages, seconds=f"{seconds:.2f}"))
+        say(t("commands.serve-index-updated", time=time.strftime("%H:%M:%S"), pages=indexed.pages,
+              again=indexed.again, bundles=indexed.bundles, seconds=f"{seconds:.2f}"))
 
     def close(self) -> None:
         gc.enable()
@@ -630,19 +631,19 @@ class SearchIndexer:
                 (copy, config), self._wanted = self._wanted, None
             start = time.perf_counter()
             diags = Diagnostics()
-            pages = search_index.build_index(copy, diags, config.file, previous=config.output_dir,
-                                             memory_mb=config.search_memory)
+            indexed = search_index.build_index(copy, diags, config.file, previous=config.output_dir,
+                                               memory_mb=config.search_memory)
             seconds = time.perf_counter() - start
             if diags.errors:
                 print(diags.format_text(), file=sys.stderr, flush=True)
                 say(t("commands.serve-index-kept"), sys.stderr)
                 shutil.rmtree(copy, ignore_errors=True)
                 continue
-            self.loop.add_callback(self._install, copy, config, pages, seconds)
+            self.loop.add_callback(self._install, copy, config, indexed, seconds)
 
-    def _install(self, copy: Path, config: Config, pages: int, seconds: float) -> None:
+    def _install(self, copy: Path, config: Config, indexed, seconds: float) -> None:
         try:
-            self.site.install_index(copy / "pagefind", config, pages, seconds)
+            self.site.install_index(copy / "pagefind", config, indexed, seconds)
         except OSError as exc:
             say(t("commands.serve-index-not-updated", reason=exc), sys.stderr)
         finally:
