@@ -65,6 +65,7 @@ class Bundle:
     records: list = field(default_factory=list)   # record files, relative to the staging folder
     words: int = 0
     digest: str = ""
+    linked: bool = False       # the previous output's copy (its records did not change)
 
     @property
     def folder(self) -> str:
@@ -125,11 +126,13 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
                             record.get("words", 0), hashlib.sha1(data).hexdigest()))
         bundles = plan_bundles(entries, memory_mb)
         digests = {e[0]: e[4] for e in entries}
-        reused, again = _previous_digests(previous), 0
+        reused, addresses_before = _previous_index(previous)
+        again = 0
         for bundle in bundles:
             bundle.digest = hashlib.sha1("\n".join([version] + [f"{r} {digests[r]}" for r in bundle.records])
                                          .encode()).hexdigest()[:20]
             if reused.get(bundle.folder) == bundle.digest and _link_bundle(previous, staging, bundle):
+                bundle.linked = True
                 continue
             again += 1
             error = _run_pagefind(binary, staging, shadow, bundle, addresses)
@@ -141,7 +144,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
     try:
         for bundle in bundles:
             _sort_entry_file(staging / bundle.folder / "pagefind-entry.json")
-        write_facet_tables(staging, metas, bundles)
+        write_facet_tables(staging, metas, bundles, addresses_before)
     except (ValueError, OSError, KeyError) as exc:   # Pagefind exited 0 but wrote no whole index (e.g. the disk filled up)
         diags.error(Location(config_file), "output.pagefind-incomplete", file="pagefind-entry.json", reason=str(exc))
         return Indexed(0)
@@ -167,19 +170,23 @@ def _run_pagefind(binary: str, staging: Path, shadow: Path, bundle: Bundle, addr
     return None
 
 
-def _previous_digests(previous: Path | None) -> dict:
-    """Bundle folder → digest of its records, from the facet tables of the previous output."""
-    found: dict = {}
+def _previous_index(previous: Path | None) -> tuple[dict, dict]:
+    """From the facet tables of the previous output: bundle folder → digest of its records,
+    and fragment id → page address (so linked bundles' fragments need not be read)."""
+    digests: dict = {}
+    addresses: dict = {}
     if previous is None:
-        return found
+        return digests, addresses
     for table in (previous / "pagefind").glob(f"facets.*{RECORD_SUFFIX}"):
         try:
             lang = table.name[len("facets."):-len(RECORD_SUFFIX)]
-            for number, digest in enumerate(decode_record(table.read_bytes()).get("bundles", [])):
-                found[f"pagefind/{lang}/{number}"] = digest
-        except (OSError, ValueError):   # unreadable: index again
+            data = decode_record(table.read_bytes())
+            for number, digest in enumerate(data.get("bundles", [])):
+                digests[f"pagefind/{lang}/{number}"] = digest
+            addresses.update((f"{lang}_{fragment}", row[0]) for fragment, row in data["pages"].items())
+        except (OSError, ValueError, KeyError, IndexError, TypeError):   # unreadable: index again
             continue
-    return found
+    return digests, addresses
 
 
 def _link_bundle(previous: Path, staging: Path, bundle: Bundle) -> bool:
@@ -236,16 +243,21 @@ def _sort_entry_file(path: Path) -> None:
 FACET_KEYS = ("volume", "part", "departments", "kind")
 
 
-def write_facet_tables(staging: Path, metas: dict, bundles: list) -> None:
+def write_facet_tables(staging: Path, metas: dict, bundles: list, addresses_before: dict | None = None) -> None:
     """pagefind/facets.LANG.yb: fragment id → [address, volume, part, [departments], kind] over
-    all of a language's bundles, and "bundles", the digest of each (search.js merges them)."""
+    all of a language's bundles, and "bundles", the digest of each (search.js merges them).
+    A linked bundle's addresses come from the previous table (`addresses_before`)."""
     tables: dict = {}
     for bundle in bundles:
         values, pages, digests = tables.setdefault(bundle.lang, ({key: {} for key in FACET_KEYS}, {}, []))
         digests.append(bundle.digest)
         for fragment in sorted((staging / bundle.folder / "fragment").glob("*.pf_fragment")):
-            raw = gzip.decompress(fragment.read_bytes())
-            url = json.loads(raw[raw.index(b"{"):])["url"]   # Pagefind writes a short signature before the JSON
+            known = addresses_before.get(fragment.stem) if bundle.linked and addresses_before else None
+            if known is not None:
+                url = "/" + known
+            else:
+                raw = gzip.decompress(fragment.read_bytes())
+                url = json.loads(raw[raw.index(b"{"):])["url"]   # Pagefind writes a short signature before the JSON
             meta = metas[url]
             row = [url.lstrip("/")]
             for key in FACET_KEYS:
