@@ -69,8 +69,12 @@ def parse_markdown(config: Config, sources: list, memo: Memo = NO_MEMO) -> dict:
     """file → MarkdownResult of every source, in parallel; with a `memo` (serve), only the
     files whose body changed are parsed."""
     cjk = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
-    jobs = [(source.body, source.key, source.path.name.startswith("index."), cjk[source.lang]) for source in sources]
-    results = memo.get_many("markdown", jobs, lambda todo: map_items(_markdown_job, None, todo))
+    # Keyed by the file's hash, not its body: a loaded build cache would otherwise hold every
+    # body twice (in the sources' table and in these keys: tables are pickled apart).
+    keys = [(source.text_hash, source.key, source.path.name.startswith("index."), cjk[source.lang]) for source in sources]
+    bodies = {key: source.body for key, source in zip(keys, sources)}
+    results = memo.get_many("markdown", keys, lambda todo: map_items(
+        _markdown_job, None, [(bodies[key], *key[1:]) for key in todo]))
     return {source.file: result for source, result in zip(sources, results)}
 
 
