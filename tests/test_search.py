@@ -283,3 +283,15 @@ def test_the_pages_gunzip_gives_back_what_python_gzipped(server, browser_page):
     for name, data in samples.items():
         got = browser_page.evaluate("(bytes) => Array.from(window.yearbookGunzip(new Uint8Array(bytes)))", list(data))
         assert bytes(got) == gzip.decompress(data), name
+
+
+def test_bundles_pack_whole_volumes_oldest_first_under_the_memory_budget():
+    from yearbook.search_index import plan_bundles
+
+    entries = [(f"search/zh/{year}/p{n}.yb", "zh-cn", year, 500_000) for year in ("2020", "2021", "2022") for n in (1, 2)]
+    entries += [("search/zh/departments/a.yb", "zh-cn", None, 10), ("search/en/2020/p1.yb", "en", "2020", 10)]
+    # 2,000 MB: about 2.4 million words a run, so two volumes (2 million) fit and the third does not.
+    plan = [(b.lang, b.number, sorted({r.split("/")[2] for r in b.records})) for b in plan_bundles(entries, 2000)]
+    assert plan == [("en", 0, ["2020"]), ("zh-cn", 0, ["2020", "2021"]), ("zh-cn", 1, ["2022", "departments"])]
+    # Less memory than one volume needs: a volume to a bundle, never split.
+    assert [len(b.records) for b in plan_bundles(entries, 500) if b.lang == "zh-cn"] == [2, 2, 3]

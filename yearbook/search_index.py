@@ -73,28 +73,26 @@ class Bundle:
 
 
 def plan_bundles(entries: list, memory_mb: int) -> list:
-    """Bundles for (record file, language key, volume or None, words, digest) entries:
-    per language, volumes in order (oldest first) packed while under the memory budget."""
+    """Bundles for (record file, language key, volume or None, words) entries: per language,
+    volumes in order (oldest first) packed while under the memory budget; a volume is never split."""
     budget = max(1, (memory_mb - PAGEFIND_BASE_MB) * 1_000_000 // PAGEFIND_BYTES_PER_WORD)
     bundles = []
-    for lang in sorted({e[1] for e in entries}):
+    for lang in sorted({entry[1] for entry in entries}):
         by_volume: dict = {}
-        for rel, e_lang, volume, words, digest in entries:
-            if e_lang == lang:
-                by_volume.setdefault(volume, []).append((rel, words, digest))
+        for rel, entry_lang, volume, words in entries:
+            if entry_lang == lang:
+                by_volume.setdefault(volume, []).append((rel, words))
         volumes = sorted(v for v in by_volume if v is not None) + ([None] if None in by_volume else [])
-        current: Bundle | None = None
+        mine: list = []
         for volume in volumes:
-            members = by_volume[volume]
-            words = sum(m[1] for m in members)
-            if current is None or (volume is not None and current.words + words > budget):
-                current = Bundle(lang, len([b for b in bundles if b.lang == lang]))
-                bundles.append(current)
-            current.records += [m[0] for m in members]
-            current.words += words
-        for bundle in bundles:
-            if bundle.lang == lang:
-                bundle.records.sort()
+            words = sum(w for _, w in by_volume[volume])
+            if not mine or (volume is not None and mine[-1].words + words > budget):
+                mine.append(Bundle(lang, len(mine)))
+            mine[-1].records += [rel for rel, _ in by_volume[volume]]
+            mine[-1].words += words
+        for bundle in mine:
+            bundle.records.sort()
+        bundles += mine
     return bundles
 
 
@@ -115,17 +113,16 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
     if shadow is None:
         shadow = new_shadow_folder(staging)
     try:
-        metas, entries, addresses = {}, [], {}
+        metas, entries, addresses, digests = {}, [], {}, {}
         for path in records:   # the facet tables' values, and what plans the bundles
             data = path.read_bytes()
             record = decode_record(data)
             metas[f"/{record['path'].strip('/')}/"] = record["meta"]
             rel = path.relative_to(staging).as_posix()
             addresses[rel] = record["path"].strip("/") + "/index.html"
-            entries.append((rel, record["lang"].lower(), record["meta"].get("volume"),
-                            record.get("words", 0), hashlib.sha1(data).hexdigest()))
+            entries.append((rel, record["lang"].lower(), record["meta"].get("volume"), record.get("words", 0)))
+            digests[rel] = hashlib.sha1(data).hexdigest()
         bundles = plan_bundles(entries, memory_mb)
-        digests = {e[0]: e[4] for e in entries}
         reused, addresses_before = _previous_index(previous)
         again = 0
         for bundle in bundles:
