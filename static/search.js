@@ -215,8 +215,13 @@ async function candidates(parts) {
       record: async () => record,
     }));
   }
-  const pagefind = await loadPagefind();
-  const [search, table] = await Promise.all([pagefind.search(pagefindQuery(parts)), facets()]);
+  const loading = loadPagefind();   // with the facet table, not after it
+  const table = await facets();
+  if (!table.bundles.length) {   // nothing of this language is indexed (not translated yet)
+    loading.catch(() => {});
+    return [];
+  }
+  const search = await (await loading).search(pagefindQuery(parts));
   const found = [];
   for (const result of search.results) {
     const row = table.pages[result.id.slice(result.id.indexOf("_") + 1)];
@@ -232,7 +237,7 @@ let pagefind = null;
 const loadPagefind = () => (pagefind = pagefind || Promise.all([import(`${bundleUrl(0)}pagefind.js`), facets()])
   .then(async ([module, table]) => {
     await module.init();
-    await Promise.all((table.bundles || []).slice(1).map((_, i) => module.mergeIndex(bundleUrl(i + 1))));
+    await Promise.all(table.bundles.slice(1).map((_, i) => module.mergeIndex(bundleUrl(i + 1))));
     return module;
   })
   .catch((error) => { pagefind = null; throw error; }));

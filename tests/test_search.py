@@ -295,3 +295,26 @@ def test_bundles_pack_whole_volumes_oldest_first_under_the_memory_budget():
     assert plan == [("en", 0, ["2020"]), ("zh-cn", 0, ["2020", "2021"]), ("zh-cn", 1, ["2022", "departments"])]
     # Less memory than one volume needs: a volume to a bundle, never split.
     assert [len(b.records) for b in plan_bundles(entries, 500) if b.lang == "zh-cn"] == [2, 2, 3]
+
+
+def test_a_language_with_nothing_indexed_finds_nothing_instead_of_failing(tmp_path, browser_page):
+    """An English edition not translated yet: an empty facet table, no Pagefind bundle, and
+    the English search page says nothing was found (not that search needs JavaScript)."""
+    import re
+
+    from conftest import make_site
+    from yearbook.cli import main
+
+    site = make_site(tmp_path / "site")
+    (site / "content/2022/gov/meetings.en.md").unlink()   # the only English page with text of its own
+    config = site / "config.yaml"
+    config.write_text(re.sub(r"(?m)^search: .*$", "search: true", config.read_text(encoding="utf-8")), encoding="utf-8")
+    assert main(["build", "--quiet", "--config", str(config)]) == 0
+    public = site / "public"
+    assert decode_record((public / "pagefind/facets.en.yb").read_bytes())["bundles"] == []
+    assert not (public / "pagefind/en").exists() and (public / "pagefind/zh-cn/0/pagefind.js").is_file()
+    with static_server(public) as url:
+        answer = search(browser_page, url, "en", "meeting")
+        strings = browser_page.evaluate("JSON.parse(document.getElementById('search-strings').textContent)")
+        assert answer.pages == [] and answer.status == strings["none"].replace("{query}", "meeting")
+        assert search(browser_page, url, "zh", "会议").pages, "Chinese search still works"

@@ -252,7 +252,7 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 with report.step("search"):
                     indexed = search_index.build_index(
                         staging, diags, config.file, shadow, previous=None if reuse is None else config.output_dir,
-                        memory_mb=config.search_memory)
+                        memory_mb=config.search_memory, languages=tuple(lang.code for lang in config.languages))
                     report.indexed_pages, report.index_bundles = indexed.pages, (indexed.again, indexed.bundles)
                     shadow = None   # build_index deletes it
                 report.stop_on_errors()

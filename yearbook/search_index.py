@@ -97,13 +97,14 @@ def plan_bundles(entries: list, memory_mb: int) -> list:
 
 
 def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Path | None = None,
-                previous: Path | None = None, memory_mb: int = 1500) -> Indexed:
+                previous: Path | None = None, memory_mb: int = 1500, languages: tuple = ()) -> Indexed:
     """Index the staged site's search records into staging/pagefind.
 
     Pagefind reads a shadow copy of each record (yearbook/search.py says why): `shadow`,
     where the render workers wrote them, or else pages made here from the records, for
     the bundles indexed again. `previous` is an output folder whose unchanged bundles are
-    linked instead of indexed (a build with the cache, serve). The shadow folder is deleted."""
+    linked instead of indexed (a build with the cache, serve). `languages` (codes) each get a
+    facet table, an empty one when no page of theirs is indexed. The shadow folder is deleted."""
     binary = pagefind_binary()
     if binary is None:
         diags.error(Location(config_file), "output.pagefind-missing")
@@ -141,7 +142,7 @@ def build_index(staging: Path, diags: Diagnostics, config_file: str, shadow: Pat
     try:
         for bundle in bundles:
             _sort_entry_file(staging / bundle.folder / "pagefind-entry.json")
-        write_facet_tables(staging, metas, bundles, addresses_before)
+        write_facet_tables(staging, metas, bundles, addresses_before, [code.lower() for code in languages])
     except (ValueError, OSError, KeyError) as exc:   # Pagefind exited 0 but wrote no whole index (e.g. the disk filled up)
         diags.error(Location(config_file), "output.pagefind-incomplete", file="pagefind-entry.json", reason=str(exc))
         return Indexed(0)
@@ -240,11 +241,13 @@ def _sort_entry_file(path: Path) -> None:
 FACET_KEYS = ("volume", "part", "departments", "kind")
 
 
-def write_facet_tables(staging: Path, metas: dict, bundles: list, addresses_before: dict | None = None) -> None:
+def write_facet_tables(staging: Path, metas: dict, bundles: list, addresses_before: dict | None = None,
+                       languages: list = ()) -> None:
     """pagefind/facets.LANG.yb: fragment id → [address, volume, part, [departments], kind] over
     all of a language's bundles, and "bundles", the digest of each (search.js merges them).
-    A linked bundle's addresses come from the previous table (`addresses_before`)."""
-    tables: dict = {}
+    A linked bundle's addresses come from the previous table (`addresses_before`). A language
+    without indexed pages has a table without bundles: the search page finds nothing there."""
+    tables: dict = {lang: ({key: {} for key in FACET_KEYS}, {}, []) for lang in languages}
     for bundle in bundles:
         values, pages, digests = tables.setdefault(bundle.lang, ({key: {} for key in FACET_KEYS}, {}, []))
         digests.append(bundle.digest)

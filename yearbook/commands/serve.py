@@ -632,7 +632,8 @@ class SearchIndexer:
             start = time.perf_counter()
             diags = Diagnostics()
             indexed = search_index.build_index(copy, diags, config.file, previous=config.output_dir,
-                                               memory_mb=config.search_memory)
+                                               memory_mb=config.search_memory,
+                                               languages=tuple(lang.code for lang in config.languages))
             seconds = time.perf_counter() - start
             if diags.errors:
                 print(diags.format_text(), file=sys.stderr, flush=True)
