@@ -39,19 +39,28 @@ const letters = (ch) => (ch.codePointAt(0) % TOKEN_SPACE).toString(36).padStart(
 const tokenized = document.querySelector("form[data-tokens]")?.dataset.tokens === "bigram";
 
 function pagefindQuery(parts) {
-  if (!tokenized) return parts.join(" ").replace(/\s+/g, " ").trim();
+  // English: the words as typed, but a run with a digit (8.1%, 5G) as its pairs, which the
+  // English pages carry for such runs (search.py: pagefind_words): Pagefind's words split it.
+  if (!tokenized) {
+    return parts.join(" ").replace(/[\p{L}\p{N}.%+\-\/]*[0-9][\p{L}\p{N}.%+\-\/]*/gu, (run) => [...runPairs(run)].join(" "))
+      .replace(/\s+/g, " ").trim();
+  }
   const tokens = new Set();
   for (const part of parts) {
-    for (const run of part.split(RUN_SPLIT)) {
-      const chars = [...run];
-      if (chars.length === 1) tokens.add(letters(chars[0]));
-      // Pairs that cover the run, not every pair: 数字化改革 asks 数字 化改 改革. Any page that
-      // contains the run contains them, and each pair asked costs Pagefind an index chunk.
-      for (let i = 0; i + 1 < chars.length; i += 2) tokens.add(letters(chars[i]) + letters(chars[i + 1]));
-      if (chars.length > 2 && chars.length % 2) tokens.add(letters(chars.at(-2)) + letters(chars.at(-1)));
-    }
+    for (const run of part.split(RUN_SPLIT)) runPairs(run).forEach((token) => tokens.add(token));
   }
   return [...tokens].join(" ");
+}
+
+function runPairs(run) {
+  const tokens = new Set();
+  const chars = [...run];
+  if (chars.length === 1) tokens.add(letters(chars[0]));
+  // Pairs that cover the run, not every pair: 数字化改革 asks 数字 化改 改革. Any page that
+  // contains the run contains them, and each pair asked costs Pagefind an index chunk.
+  for (let i = 0; i + 1 < chars.length; i += 2) tokens.add(letters(chars[i]) + letters(chars[i + 1]));
+  if (chars.length > 2 && chars.length % 2) tokens.add(letters(chars.at(-2)) + letters(chars.at(-1)));
+  return tokens;
 }
 
 /** The parts a result must contain: quoted phrases, then the other words, folded. */

@@ -67,13 +67,17 @@ def search_tokens(text: str) -> list[str]:
     return [letters[a] + letters[b] for a, b in _pairs(text)]
 
 
-def _pairs(text: str) -> dict:
+def _pairs(text: str, numbers_only: bool = False) -> dict:
+    """The distinct character pairs of the runs of `text` (with `numbers_only`, of the runs with a digit)."""
     folded = unicodedata.normalize("NFKC", text).lower()
     pairs: dict = {}
     for run in RUN_SPLIT.split(folded):
-        if run:
+        if run and (not numbers_only or _DIGIT.search(run)):
             pairs.update(dict.fromkeys(zip(run, run[1:] + RUN_END)))   # C loops: this runs on every page
     return pairs
+
+
+_DIGIT = re.compile(r"[0-9]")
 
 
 # --- Search records (static/search.js: loadRecord, sections) -------------------------
@@ -135,9 +139,15 @@ SHADOW_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><
 
 
 def pagefind_words(record: dict) -> str:
-    """What Pagefind reads of a record: the character pairs of a Chinese page, the text of an English one."""
+    """What Pagefind reads of a record: the character pairs of a Chinese page; the text of an
+    English one, and the character pairs of its runs with a digit (8.1%, 5g, pm2.5), which
+    Pagefind's English words would split: the search page asks for those pairs (pagefindQuery)."""
     text = record_text(record)
-    return " ".join(search_tokens(text)) if is_cjk_language(record["lang"]) else escape(text)
+    if is_cjk_language(record["lang"]):
+        return " ".join(search_tokens(text))
+    letters = _LETTERS
+    numbers = " ".join(letters[a] + letters[b] for a, b in _pairs(text, numbers_only=True))
+    return escape(text) + (" " + numbers if numbers else "")
 
 
 def word_count(record: dict) -> int:
