@@ -61,10 +61,11 @@ _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _LETTERS = _Letters()
 
 
-def search_tokens(text: str) -> list[str]:
-    """The distinct character pairs of `text` as Pagefind words, in order of first appearance."""
+def search_tokens(text: str, numbers_only: bool = False) -> list[str]:
+    """The distinct character pairs of `text` (with `numbers_only`, of its runs with a digit) as
+    Pagefind words, in order of first appearance."""
     letters = _LETTERS
-    return [letters[a] + letters[b] for a, b in _pairs(text)]
+    return [letters[a] + letters[b] for a, b in _pairs(text, numbers_only)]
 
 
 def _pairs(text: str, numbers_only: bool = False) -> dict:
@@ -145,8 +146,7 @@ def pagefind_words(record: dict) -> str:
     text = record_text(record)
     if is_cjk_language(record["lang"]):
         return " ".join(search_tokens(text))
-    letters = _LETTERS
-    numbers = " ".join(letters[a] + letters[b] for a, b in _pairs(text, numbers_only=True))
+    numbers = " ".join(search_tokens(text, numbers_only=True))
     return escape(text) + (" " + numbers if numbers else "")
 
 
