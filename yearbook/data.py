@@ -75,10 +75,12 @@ class Registry:
     def get(self, dept_id: str) -> Department | None:
         return self.departments.get(dept_id)
 
-    def check_ref(self, dept_id: str, where: Location, diags: Diagnostics) -> bool:
-        """Report an unknown department id with the nearest id (or the id of a name)."""
+    def check_ref(self, dept_id: str, where, diags: Diagnostics) -> bool:
+        """Report an unknown department id with the nearest id (or the id of a name). `where`: a
+        Location, or a function giving it (only called for a problem: positions are unpacked lazily)."""
         if dept_id in self.departments:
             return True
+        where = where() if callable(where) else where
         if dept_id in self.by_name:
             hint = t("input.hint-name-not-id", name=dept_id, id=self.by_name[dept_id])
         else:
@@ -144,13 +146,14 @@ class People:
         """`printed` as `lang` writes it; None when the list does not have it."""
         return (self.names.get(printed) or {}).get(lang)
 
-    def check(self, printed: str, where: Location, diags: Diagnostics, languages: list) -> None:
-        """Warn when a name used in the content has no form in a translation language."""
+    def check(self, printed: str, where, diags: Diagnostics, languages: list) -> None:
+        """Warn when a name used in the content has no form in a translation language. `where`:
+        a Location, or a function giving it (as in Registry.check_ref)."""
         if printed in PLACEHOLDER_NAMES:
             return   # `new`'s example byline, not a person (placeholders get their own check: issue 17)
         missing = [lang for lang in languages if self.name(printed, lang) is None]
         if missing:
-            diags.warning(where, "input.person-name-missing", languages="/".join(missing), name=printed,
+            diags.warning(where() if callable(where) else where, "input.person-name-missing", languages="/".join(missing), name=printed,
                           language=missing[0], file=self.file)
 
 

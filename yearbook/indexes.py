@@ -12,12 +12,14 @@ import functools
 import hashlib
 import html as _html
 import re
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics, Location, relpath
 from .memo import NO_MEMO, Memo
 from .messages import t
+from .parallel import Pending
 from .site import Site, add_generated_page, generated_key_clash
 from .markup import find_figure, placeholders, split_entries, strip_tags
 from .translation import MISSING
@@ -49,9 +51,10 @@ LEADING_PUNCT = re.compile(r"^[\s,，、:：]+")
 FIRST_SENTENCE = re.compile(r"。\s*|(?<=[a-z0-9\"”)])\.\s+(?=[A-Z])")
 
 
-def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list | tuple = (),
-                    memo: Memo = NO_MEMO) -> None:
-    """<volume>/subjects and <volume>/chronology for every volume, after its written parts.
+@contextmanager
+def computing(site: Site, diags: Diagnostics, terms: list | tuple = (), memo: Memo = NO_MEMO):
+    """Start making every volume's subject index and chronology on the other cores; yields a
+    function that waits for them: {volume key: (index by language, chronology items)}.
 
     `terms` is the glossary (glossary.load_glossary): a tag is written once, in the
     default language, and appears in another language's index under its glossary form.
@@ -59,16 +62,35 @@ def add_index_pages(site: Site, strings: dict, diags: Diagnostics, terms: list |
     glossary = {term.source: term.english for term in terms}
     glossary_version = hashlib.sha1(repr(sorted(glossary.items())).encode()).hexdigest()
     authored = site.authored()
+    jobs = {}   # memo key → (volume key, its pages' keys)
     for volume in site.volumes():
         keys = [key for key in authored if site.nodes[key].volume == volume.key]
-        titles = {lang: strings[lang]["subjects_title"] for lang in site.config.language_keys}
-        key = f"{volume.key}/{SUBJECTS}"
         version = (volume.key, glossary_version, volume.meta["coverage_year"],
                    tuple((s.file, s.text_hash) for k in keys for s in site.nodes[k].sources.values()),
                    _volume_tables(site, volume.key))
-        index, items = memo.get("volume-indexes", version, lambda problems: (
-            {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys},
-            chronology_items(site, keys, volume.meta["coverage_year"], problems)), diags)
+        jobs[version] = (volume.key, keys)
+    with ExitStack() as workers:
+        finish = memo.start_many("volume-indexes", list(jobs), lambda todo: workers.enter_context(Pending(
+            _volume_job, (site, glossary), [jobs[version] for version in todo], threshold=2)), diags)
+        yield lambda: {jobs[version][0]: value for version, value in zip(jobs, finish())}
+
+
+def _volume_job(context: tuple, job: tuple) -> tuple:
+    """Worker: ((index by language, chronology items), problems) of one volume."""
+    site, glossary = context
+    volume_key, keys = job
+    problems = Diagnostics()
+    index = {lang: subject_index(site, keys, lang, glossary) for lang in site.config.language_keys}
+    return (index, chronology_items(site, keys, site.nodes[volume_key].meta["coverage_year"], problems)), problems.items
+
+
+def add_index_pages(site: Site, strings: dict, diags: Diagnostics, made: dict) -> None:
+    """<volume>/subjects and <volume>/chronology for every volume, after its written parts;
+    `made` is what they list (`computing`'s)."""
+    for volume in site.volumes():
+        index, items = made[volume.key]
+        titles = {lang: strings[lang]["subjects_title"] for lang in site.config.language_keys}
+        key = f"{volume.key}/{SUBJECTS}"
         if index[site.config.default_language]["groups"] and not generated_key_clash(site, key, t("content.generated-subject-index"), diags):
             add_generated_page(site, key, SUBJECTS, volume.key, titles, order=SUBJECTS_ORDER, data=PerLanguage(index))
         key = f"{volume.key}/{CHRONOLOGY}"

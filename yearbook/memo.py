@@ -46,20 +46,29 @@ class Memo:
         """[value of each key]; compute_many(missing keys) → their values in one call (spread over
         the cores: parsing front matter and Markdown). With `diags`, compute_many gives
         (value, [problems]) for each key, and the problems are replayed like get's."""
+        return self.start_many(table, keys, lambda missing: _Done(compute_many(missing)), diags)()
+
+    def start_many(self, table: str, keys: list, start, diags: Diagnostics | None = None):
+        """get_many in two halves: start(missing keys) begins computing them (parallel.Pending)
+        and returns at once; calling the function returned waits and gives get_many's list."""
         entries = self._tables.setdefault(table, {}) if self.keep else {}
         missing = list(dict.fromkeys(key for key in keys if key not in entries))
         self.misses += len(missing)
-        for key, result in zip(missing, compute_many(missing)):
-            entries[key] = (result[0], tuple(result[1])) if diags is not None else (result, ())
-        if self.keep:
-            self._used.setdefault(table, set()).update(keys)
-        values = []
-        for key in keys:
-            value, problems = entries[key]
-            if problems:
-                diags.extend(list(problems))
-            values.append(value)
-        return values
+        pending = start(missing)
+
+        def finish() -> list:
+            for key, result in zip(missing, pending.results()):
+                entries[key] = (result[0], tuple(result[1])) if diags is not None else (result, ())
+            if self.keep:
+                self._used.setdefault(table, set()).update(keys)
+            values = []
+            for key in keys:
+                value, problems = entries[key]
+                if problems:
+                    diags.extend(list(problems))
+                values.append(value)
+            return values
+        return finish
 
     def sweep(self) -> None:
         """After a build: forget what it did not use (a deleted file, an old version of a text)."""
@@ -75,6 +84,16 @@ class Memo:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _used={}, misses=0)
+
+
+class _Done:
+    """Values computed already, as start_many's `start` gives them."""
+
+    def __init__(self, values: list):
+        self.values = values
+
+    def results(self) -> list:
+        return self.values
 
 
 NO_MEMO = Memo(keep=False)   # a one-off build: compute everything, remember nothing

@@ -28,6 +28,44 @@ def worker_count() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
+class Pending:
+    """[func(context, item) for item in items], computed by worker processes while this one
+    goes on with other work (the build assembles the site while the Markdown is parsed).
+    `results()` waits for them; leaving the `with` block stops the workers either way.
+    Below `threshold` items, or without fork, they are computed here when `results()` asks."""
+
+    def __init__(self, func, context, items: list, threshold: int = PARALLEL_THRESHOLD):
+        self.func, self.context, self.items = func, context, items
+        self.pool = self.futures = None
+        workers = worker_count()
+        if workers > 1 and len(items) >= threshold and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_init, initargs=(context,))
+            self.futures = [self.pool.submit(_run_chunk, func, chunk) for chunk in _chunks(items, workers)]
+
+    def results(self) -> list:
+        if self.pool is None:
+            return [self.func(self.context, item) for item in self.items]
+        results = []
+        for future in self.futures:
+            results.extend(future.result())
+        return results
+
+    def __enter__(self) -> "Pending":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)   # the chunks not started are dropped
+
+
+def _chunks(items: list, workers: int) -> list:
+    # Many small chunks: the last ones to finish leave a core idle for less time (a subject
+    # index page costs a hundred section pages), and each result comes back sooner.
+    size = -(-len(items) // (workers * 16))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def map_items(func, context, items: list, workers: int | None = None, progress=None) -> list:
     """[func(context, item) for item in items], in order, spread over processes when it pays.
     `progress(done, total)`, if given, is called in this process as results come in."""
@@ -40,9 +78,7 @@ def map_items(func, context, items: list, workers: int | None = None, progress=N
             results.append(func(context, item))
             progress(len(results), len(items))
         return results
-    chunk_count = workers * 4
-    size = -(-len(items) // chunk_count)
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = _chunks(items, workers)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_init, initargs=(context,))
     try:

@@ -7,7 +7,7 @@ import hashlib
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from .markdown import render_markdown
 from .memo import NO_MEMO, Memo
 from .messages import t
 from .offline import output_digests, write_offline_bundle
-from .parallel import map_items
+from .parallel import Pending, map_items
 from .markup import is_cjk_language
 from .render import Renderer, load_strings, render_one
 from .site import Site, assemble_site, attach_markdown, reading_order, validate_references
@@ -56,26 +56,33 @@ class BuildReport:
 
     @contextmanager
     def step(self, name: str):
+        """Time a step; a step entered twice (validate, around the indexes started between) adds up."""
         start = time.perf_counter()
         yield
-        self.timings.append((name, time.perf_counter() - start))
+        seconds = time.perf_counter() - start
+        if self.timings and self.timings[-1][0] == name:
+            seconds += self.timings.pop()[1]
+        self.timings.append((name, seconds))
 
     def stop_on_errors(self) -> None:
         if self.diagnostics.errors:
             raise BuildFailed(self.diagnostics)
 
 
-def parse_markdown(config: Config, sources: list, memo: Memo = NO_MEMO) -> dict:
-    """file → MarkdownResult of every source, in parallel; with a `memo` (serve), only the
-    files whose body changed are parsed."""
+@contextmanager
+def parsing_markdown(config: Config, sources: list, memo: Memo = NO_MEMO):
+    """Parse every source's Markdown on the other cores while the caller goes on (assembling the
+    site); yields a function that waits and gives file → MarkdownResult. With a `memo` (serve),
+    only the files whose body changed are parsed."""
     cjk = {lang.key: is_cjk_language(lang.code) for lang in config.languages}  # 【entry】 in Chinese only
     # Keyed by the file's hash, not its body: a loaded build cache would otherwise hold every
     # body twice (in the sources' table and in these keys: tables are pickled apart).
     keys = [(source.text_hash, source.key, source.path.name.startswith("index."), cjk[source.lang]) for source in sources]
     bodies = {key: source.body for key, source in zip(keys, sources)}
-    results = memo.get_many("markdown", keys, lambda todo: map_items(
-        _markdown_job, None, [(bodies[key], *key[1:]) for key in todo]))
-    return {source.file: result for source, result in zip(sources, results)}
+    with ExitStack() as workers:
+        finish = memo.start_many("markdown", keys, lambda todo: workers.enter_context(Pending(
+            _markdown_job, None, [(bodies[key], *key[1:]) for key in todo])))
+        yield lambda: {source.file: result for source, result in zip(sources, finish())}
 
 
 def _markdown_job(_, job: tuple):
@@ -108,16 +115,16 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
                             lambda problems: load_registry(config, problems), diags)
         tables = load_tables(config, diags, memo)
         people = load_people(config, diags)
-    with report.step("assemble"):
-        site = assemble_site(config, sources, registry, tables, diags, memo)
-        site.people = people
-        report.site = site
-    report.stop_on_errors()
-    with report.step("markdown"):
-        results = parse_markdown(config, sources, memo)
+    with parsing_markdown(config, sources, memo) as markdown_results:
+        with report.step("assemble"):
+            site = assemble_site(config, sources, registry, tables, diags, memo)
+            site.people = people
+            report.site = site
+        report.stop_on_errors()
+        with report.step("markdown"):
+            results = markdown_results()
     with report.step("validate"):
         attach_markdown(site, results, diags)
-        validate_references(site, results, diags, memo)
         strings = load_strings(site, diags)
         terms = load_glossary(site, diags)
         site.glossary = {t.source: {"en": t.english} for t in terms if t.origin == "glossary"}
@@ -125,17 +132,22 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         # from the registry, people.yaml and the glossary (collective units take its forms).
         load_task_rows(site, diags, memo, checked_against=(
             registry_version, _file_version(config.content_dir / PEOPLE_FILE, memo), repr(sorted(site.glossary.items()))))
-        for lang in config.language_keys[1:]:
-            check_translation(site, lang, terms, diags, memo)
-        output.check_output_dir(config, diags)
-    report.stop_on_errors()
-    with report.step("generate"):
-        # Pages the build makes from what was written; each module adds its own.
-        search.add_search_pages(site, strings, diags)
-        departments.add_department_pages(site, strings, diags)
-        indexes.add_index_pages(site, strings, diags, terms=terms, memo=memo)  # the glossary gives tags their English form
-        add_guide_pages(site, strings, diags)
-        reading_order(site)
+    # Each volume's subject index and chronology (the glossary gives tags their English form) are
+    # made on the other cores while the references and translations are checked here.
+    with indexes.computing(site, diags, terms, memo) as volume_indexes:
+        with report.step("validate"):
+            validate_references(site, results, diags, memo)
+            for lang in config.language_keys[1:]:
+                check_translation(site, lang, terms, diags, memo)
+            output.check_output_dir(config, diags)
+        report.stop_on_errors()
+        with report.step("generate"):
+            # Pages the build makes from what was written; each module adds its own.
+            search.add_search_pages(site, strings, diags)
+            departments.add_department_pages(site, strings, diags)
+            indexes.add_index_pages(site, strings, diags, volume_indexes())
+            add_guide_pages(site, strings, diags)
+            reading_order(site)
     report.stop_on_errors()
     return config, site, strings
 

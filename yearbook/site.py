@@ -324,7 +324,7 @@ def validate_references(site: Site, results: dict, diags: Diagnostics, memo: Mem
         front = src.front
         registry = site.registry
         for index, dept in enumerate(node.meta.get("departments") or []):
-            registry.check_ref(dept, front.where("departments", index), diags)
+            registry.check_ref(dept, lambda index=index: front.where("departments", index), diags)
         if node.type == "summary":
             registry.check_ref(node.meta["department"], front.where("department"), diags)
             first = summaries.setdefault((node.volume, node.meta["department"]), front.where("department"))
@@ -346,14 +346,16 @@ def validate_references(site: Site, results: dict, diags: Diagnostics, memo: Mem
                 diags.error(front.where("entries", entry_id, key=True), "content.metadata-unknown-entry", id=entry_id,
                             hint=suggest(entry_id, entry_ids) or t("content.hint-id-of-heading-here"))
             for index, dept in enumerate((meta or {}).get("departments") or []):
-                registry.check_ref(dept, front.where("entries", entry_id, "departments", index), diags)
+                registry.check_ref(dept, lambda entry_id=entry_id, index=index:
+                                   front.where("entries", entry_id, "departments", index), diags)
         _check_authors(page, entry_ids, diags)
         # names are checked for the languages this page is translated into (where they are shown romanised)
         translations = [lang for lang in site.config.language_keys if lang != site.config.default_language
                         and (lang in node.sources)]
         for index, run in enumerate(page.meta.get("authors") or []):
             for position, name in enumerate(run.get("names") or []):
-                site.people.check(name, front.where("authors", index, "names", position), diags, translations)
+                site.people.check(name, lambda index=index, position=position:
+                                  front.where("authors", index, "names", position), diags, translations)
         if node.type == "section" and not page.entries and not results[src.file].directives \
                 and not strip_tags(page.body_html).strip():
             diags.warning(Location(src.file, 1, 1), "content.empty-section", title=node.meta["title"])
@@ -436,7 +438,8 @@ def _check_directives(site: Site, page: Page, result: MarkdownResult, entry_ids:
             diags.warning(front.where("figures", index, "id"), "content.figure-not-placed", id=figure["id"])
         credit = figure.get("credit") or {}
         if credit.get("department"):
-            site.registry.check_ref(credit["department"], front.where("figures", index, "credit", "department"), diags)
+            site.registry.check_ref(credit["department"], lambda index=index:
+                                    front.where("figures", index, "credit", "department"), diags)
         if figure.get("topic") and figure["topic"] not in entry_ids:
             diags.error(front.where("figures", index, "topic"), "content.figure-topic-unknown", topic=figure["topic"],
                         hint=suggest(figure["topic"], entry_ids) or t("content.hint-entry-here"))

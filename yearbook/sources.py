@@ -36,6 +36,13 @@ class Source:
     def folder(self) -> Path:
         return self.path.parent
 
+    # (a Path pickles as its parts and is rebuilt from them: ten times slower than from a string)
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__, path=str(self.path))
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, path=Path(state["path"]))
+
 
 def is_hidden(rel: str) -> bool:
     """Files and folders starting with '_' or '.' are data or drafts, not pages (`rel`: a/b/c.md)."""
@@ -75,7 +82,8 @@ def load_sources(config: Config, diags: Diagnostics, memo: Memo = NO_MEMO) -> li
             diags.error(Location(file), "content.unknown-file-language", lang=lang,
                         hint=suggest(lang, config.language_keys) or t("hint.use-one-of", choices=config.language_keys))
             continue
-        jobs.append((file, file_digest(path, memo), path, page_key(rel, match["stem"]), lang))
+        # (a build without a memo hashes each file in the worker that reads it, not here as well)
+        jobs.append((file, file_digest(path, memo) if memo.keep else None, path, page_key(rel, match["stem"]), lang))
     by_key = {(job[0], job[1]): job for job in jobs}
     found = memo.get_many("source", list(by_key), lambda missing: map_items(
         _read_job, None, [by_key[key] for key in missing]), diags)
@@ -86,7 +94,9 @@ def _read_job(_, job: tuple) -> tuple:
     """Worker: one source from its file; (Source or None, problems)."""
     file, digest, path, key, lang = job
     problems = Diagnostics()
-    return read_source(path.read_bytes(), digest, file, path, key, lang, problems), problems.items
+    raw = path.read_bytes()
+    digest = digest or hashlib.sha1(raw).hexdigest()
+    return read_source(raw, digest, file, path, key, lang, problems), problems.items
 
 
 def file_digest(path: Path, memo: Memo) -> str:

@@ -7,6 +7,7 @@ swallowed: it becomes a diagnostic at the line in the *enclosing* file.
 """
 from __future__ import annotations
 
+import marshal
 import re
 from dataclasses import dataclass, field
 
@@ -61,6 +62,27 @@ class YamlDoc:
                 return Location(self.file, *self.key_marks[path])
             path = path[:-1]
         return Location(self.file, *self.value_marks.get((), (1, 1)))
+
+    # Pickled (from the worker processes, into the build cache) with the positions packed by
+    # marshal and unpacked on first use: rebuilding thousands of small tuples and dicts per
+    # build in the main process cost more than parsing them did. The YAML text is only needed
+    # while parsing.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__, source="")
+        if "value_marks" in state:
+            state["_packed"] = marshal.dumps((state.pop("value_marks"), state.pop("key_marks")))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str):
+        packed = self.__dict__.get("_packed")
+        if name not in ("value_marks", "key_marks") or packed is None:
+            raise AttributeError(name)
+        self.value_marks, self.key_marks = marshal.loads(packed)
+        del self._packed
+        return self.__dict__[name]
 
 
 # What the parser says (its words, in English) → the hint for it.
