@@ -71,7 +71,7 @@ def computing(site: Site, diags: Diagnostics, terms: list | tuple = (), memo: Me
         jobs[version] = (volume.key, keys)
     with ExitStack() as workers:
         finish = memo.start_many("volume-indexes", list(jobs), lambda todo: workers.enter_context(Pending(
-            _volume_job, (site, glossary), [jobs[version] for version in todo], threshold=2)), diags)
+            _volume_job, (site, glossary), [jobs[version] for version in todo], threshold=1)), diags)
         yield lambda: {jobs[version][0]: value for version, value in zip(jobs, finish())}
 
 

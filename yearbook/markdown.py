@@ -39,6 +39,13 @@ class MarkdownResult:
     anchors: list = field(default_factory=list)      # ids of every heading with an id
     problems: list = field(default_factory=list)     # (severity, line, col, Text: its code's message and hint)
 
+    # (the HTML pickled as UTF-8 bytes, for the reason given at sources.Source.__getstate__)
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__, html=self.html.encode("utf-8"))
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, html=state["html"].decode("utf-8"))
+
 
 def entry_headings(md: MarkdownIt) -> None:
     """Entries are level-2 headings with an id on the line above: `{#meetings-01}` / `## 标题`.

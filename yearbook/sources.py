@@ -36,12 +36,15 @@ class Source:
     def folder(self) -> Path:
         return self.path.parent
 
-    # (a Path pickles as its parts and is rebuilt from them: ten times slower than from a string)
+    # Pickled (from the workers, into the build cache) with the path as text (a Path pickles as
+    # its parts and is rebuilt from them: ten times slower) and the body as UTF-8 bytes: pickle
+    # writes a str through a UTF-8 copy that the str then keeps for the rest of its life, which
+    # grew a build that saves the cache by the size of every text in it.
     def __getstate__(self) -> dict:
-        return dict(self.__dict__, path=str(self.path))
+        return dict(self.__dict__, path=str(self.path), body=self.body.encode("utf-8"))
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, path=Path(state["path"]))
+        self.__dict__.update(state, path=Path(state["path"]), body=state["body"].decode("utf-8"))
 
 
 def is_hidden(rel: str) -> bool:
