@@ -197,18 +197,21 @@ def test_the_cache_keeps_search_and_the_previous_site_whole(site, tmp_path):
 
 
 def test_a_build_with_the_cache_indexes_again_only_the_bundles_whose_pages_changed(tmp_path):
-    """An archive indexed in bundles of whole volumes (search_index.py): after an entry of the
-    oldest volume changes, its Chinese bundle is indexed again and every other bundle is the
-    previous output's files (the same inodes); the site is what a fresh build writes."""
+    """An archive indexed in bundles of whole volumes (search_index.py), with an offline zip per
+    volume: after an entry of the oldest volume changes, its Chinese bundle is indexed again and
+    its zip made again; every other bundle and zip is the previous output's files (the same
+    inodes); the site is what a fresh build writes."""
     site = make_archive(tmp_path / "site", len(VOLUMES))
     config = site / "config.yaml"
     text = re.sub(r"(?m)^(search|offline_zip): .*\n", "", config.read_text(encoding="utf-8"))
-    config.write_text(text + "search: true\nsearch_memory: 101\n", encoding="utf-8")   # a bundle per volume
+    config.write_text(text + "search: true\nsearch_memory: 101\noffline_zip: yb-{volume}\n",   # a bundle per volume
+                      encoding="utf-8")
     cached_build(site, with_search=None)
 
     def bundles() -> dict:
         return {f"{lang}/{n}": (site / "public/pagefind" / lang / str(n) / "pagefind-entry.json").stat().st_ino
-                for lang in ("zh-cn", "en") for n in range(len(VOLUMES))}
+                for lang in ("zh-cn", "en") for n in range(len(VOLUMES))} | {
+                f"yb-{volume}.zip": (site / f"public/downloads/yb-{volume}.zip").stat().st_ino for volume in VOLUMES}
     before = bundles()
     oldest = site / "content/2020/gov/fire.zh.md"
     oldest.write_text(oldest.read_text(encoding="utf-8").replace("拱墅区消防救援部门", "拱墅区消防救援部门（二）", 1),
@@ -216,7 +219,7 @@ def test_a_build_with_the_cache_indexes_again_only_the_bundles_whose_pages_chang
     report = cached_build(site, with_search=None)
     assert report.rendered == 2 and report.index_bundles == (1, 2 * len(VOLUMES))
     after = bundles()
-    assert [name for name in before if after[name] != before[name]] == ["zh-cn/0"]
+    assert [name for name in before if after[name] != before[name]] == ["zh-cn/0", "yb-2020.zip"]
     fresh_build(site, tmp_path / "fresh", with_search=True)
     assert tree_bytes(site / "public") == tree_bytes(tmp_path / "fresh")
 

@@ -12,8 +12,9 @@ build (search included) and rewrites it:
   same exact matching (static/search.js) gives the same pages and entries;
 - what needs a server is left out (service worker, offline list, Pagefind,
   web app manifests), and every page says it is the offline edition, with
-  a content version (a hash of the sources) instead of a clock date, so two
-  exports of the same content are byte-identical, the zip included.
+  a content version instead of a clock date (for `export`, a hash of the
+  sources; for build's per-volume zips, a hash of what goes into the edition),
+  so two exports of the same content are byte-identical, the zip included.
 """
 from __future__ import annotations
 
@@ -41,24 +42,61 @@ REFRESH_FOLDER = re.compile(r'(<meta http-equiv="refresh" content="0; url=[^"]*/
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)          # fixed: a zip of the same content is byte-identical
 
 
-def write_downloads(config: Config, site_dir: Path, strings: dict, diags: Diagnostics) -> list:
+def write_downloads(config: Config, site_dir: Path, strings: dict, diags: Diagnostics,
+                    previous: Path | None = None) -> list:
     """`build` with `offline_zip` set: the offline edition of each volume as
     site_dir/downloads/NAME.zip, made from the site just built (its search index included);
     returns the zips' paths. Links to other volumes' pages point at the online site.
     The site's files and search records are read once for all volumes, and each edition
-    goes straight into its zip (no folder written)."""
-    version = content_version(config)
+    goes straight into its zip (no folder written).
+
+    Each edition's version is a digest of what goes into it (`edition_version`), printed on
+    its pages and kept as its zip's comment. With `previous` (the last build's output, when the
+    build cache says it was made by this code), a zip whose version did not change is taken
+    from there: an edit in one volume makes that volume's zip again, not thirty."""
     files = _site_files(site_dir)
-    records = search_records(site_dir, config, diags)
+    digests = {rel: hashlib.sha1(path.read_bytes()).hexdigest() for rel, path in files
+               if not rel.startswith(("pagefind/", DOWNLOADS + "/"))}
+    records = None   # read when a zip has to be made
     pages: dict = {}   # every page rewritten once, whichever volumes it goes into
     (site_dir / DOWNLOADS).mkdir(exist_ok=True)
     made = []
     for volume in config.volumes:
         name = config.offline_zip.replace("{volume}", volume)
         others = tuple(v for v in config.volumes if v != volume)
-        entries = edition_files(site_dir, config, strings, version, diags, others, files, records, pages)
-        made.append(write_zip_entries(entries, name, site_dir / DOWNLOADS / f"{name}.zip"))
+        version = edition_version(config, strings, name, others, digests)
+        target = site_dir / DOWNLOADS / f"{name}.zip"
+        if previous is not None and zip_comment(previous / DOWNLOADS / f"{name}.zip") == version:
+            output.link_or_copy(previous / DOWNLOADS / f"{name}.zip", target)
+        else:
+            records = search_records(site_dir, config, diags) if records is None else records
+            entries = edition_files(site_dir, config, strings, version, diags, others, files, records, pages)
+            write_zip_entries(entries, name, target, comment=version)
+        made.append(target)
     return made
+
+
+def edition_version(config: Config, strings: dict, name: str, others: tuple, digests: dict) -> str:
+    """A short digest of what a volume's edition is made from: the built files it takes (its
+    volume's pages and records and every page outside volumes, by their SHA-1s), the volumes
+    left out, the addresses and UI strings the rewriting uses."""
+    left_out = tuple(f"{lang.prefix}/{volume}/" for lang in config.languages for volume in others)
+    digest = hashlib.sha1(json.dumps([name, config.base_path, config.base_url, left_out, strings],
+                                     ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+    for rel, sha1 in sorted(digests.items()):
+        page = rel[len(RECORDS_DIR) + 1:-len(RECORD_SUFFIX)] + "/" if rel.startswith(RECORDS_DIR + "/") else rel
+        if not page.startswith(left_out):
+            digest.update(f"{rel}\0{sha1}\n".encode("utf-8"))
+    return digest.hexdigest()[:10]
+
+
+def zip_comment(archive: Path) -> str | None:
+    """The version an earlier build wrote into a zip (None: no such zip, or not one of ours)."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            return zf.comment.decode("ascii")
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
 
 
 def _site_files(built: Path) -> list:
@@ -103,15 +141,15 @@ def edition_files(built: Path, config: Config, strings: dict, version: str, diag
         if rel == output.MARKER or rel.startswith(LEFT_OUT + others) or rel.endswith((".webmanifest", ".gz", ".br")):
             continue
         if rel.endswith(".html"):
-            html = pages.get(rel)
-            if html is None:
+            rewritten = pages.get(rel)
+            if rewritten is None:
                 html = path.read_text(encoding="utf-8")
                 lang = _page_language(html, config)
                 html = links.rewrite(ONLINE_ONLY.sub("", MANIFEST_LINK.sub("", html)), rel)
-                html = _with_offline_note(html, strings.get(lang, {}), version)
                 if 'id="search-form"' in html:
                     html = _with_search_records(html, rel, lang, config)
-                pages[rel] = html
+                rewritten = pages[rel] = (html, lang)
+            html = _with_offline_note(rewritten[0], strings.get(rewritten[1], {}), version)   # each edition its own
             entries.append((rel, (online(html) if online else html).encode("utf-8")))
         else:
             entries.append((rel, path))
@@ -200,11 +238,12 @@ def write_zip(folder: Path, archive: Path) -> Path:
     return write_zip_entries(entries, folder.name, archive)
 
 
-def write_zip_entries(entries: list, top: str, archive: Path) -> Path:
+def write_zip_entries(entries: list, top: str, archive: Path, comment: str = "") -> Path:
     """[(path, bytes or file)] as a zip under the folder `top`: sorted entries, fixed times, so
     the same content gives the same bytes; written whole or not at all."""
     partial = archive.with_name(archive.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.comment = comment.encode("ascii")
         for rel, data in sorted(entries, key=lambda entry: entry[0]):
             info = zipfile.ZipInfo(f"{top}/{rel}", ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

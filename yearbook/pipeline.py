@@ -272,7 +272,8 @@ def write_site(config: Config, site: Site, strings: dict, report: BuildReport,
                 output.carry_over_index(config, staging)
             if config.offline_zip and indexing:
                 with report.step("downloads"):   # after search: the offline edition reads its records
-                    offline_edition.write_downloads(config, staging, strings, diags)
+                    offline_edition.write_downloads(config, staging, strings, diags,
+                                                    previous=None if reuse is None else config.output_dir)
                 report.stop_on_errors()
             with report.step("offline"):   # after search: the offline list names the index files
                 report.output_files = output_digests(staging, known)
