@@ -5,6 +5,7 @@ pickling; only the items (small) go out and the results come back.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,10 @@ _context = None  # set in each worker by _init; the parent never reads it
 def _init(context) -> None:
     global _context
     _context = context
+    # What the worker inherited stays out of the cyclic collector's sight: a worker making many
+    # objects (pypinyin's dictionary, a page's HTML) would otherwise walk the whole inherited site
+    # at each full collection, and writing to every object's header copies its memory page.
+    gc.freeze()
 
 
 def _run_chunk(func, chunk):
