@@ -70,8 +70,9 @@ def computing(site: Site, diags: Diagnostics, terms: list | tuple = (), memo: Me
                    _volume_tables(site, volume.key))
         jobs[version] = (volume.key, keys)
     with ExitStack() as workers:
+        # (one volume alone, after an edit in serve, is made here: starting workers would cost more)
         finish = memo.start_many("volume-indexes", list(jobs), lambda todo: workers.enter_context(Pending(
-            _volume_job, (site, glossary), [jobs[version] for version in todo], threshold=1)), diags)
+            _volume_job, (site, glossary), [jobs[version] for version in todo], threshold=2)), diags)
         yield lambda: {jobs[version][0]: value for version, value in zip(jobs, finish())}
 
 
