@@ -56,12 +56,13 @@ def load_glossary(site, diags: Diagnostics) -> list:
     return sorted(terms, key=lambda term: (-len(term.source), term.source))
 
 
-def check_terms(units: list, terms: list, diags: Diagnostics, memo: Memo = NO_MEMO) -> None:
+def check_terms(units: list, terms: list, diags: Diagnostics, memo: Memo = NO_MEMO, version: str = "") -> None:
     """Warn where English text does not use the glossary form of a term its source uses:
     per entry, per paragraph of a page without entries, per title and per table cell
-    (`units`: translation.translated_units). A memo (serve) keeps each pair's outcome."""
+    (`units`: translation.translated_units). A memo (serve) keeps each pair's outcome.
+    `version`: glossary_version(terms), when the caller has it (it costs a pass over the glossary)."""
     glossary = tuple(terms)
-    version = glossary_version(terms)
+    version = version or glossary_version(terms)
     for unit in units:
         for term in memo.get("terms", (version, unit.source, unit.text),
                              lambda _: terms_not_used(glossary, unit.source, unit.text), None):

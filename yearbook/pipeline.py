@@ -158,7 +158,7 @@ def check_translation(site: Site, lang: str, terms: list, diags: Diagnostics, me
     glossary = glossary_version(terms)
     for version, units in translated_units(site, lang, memo):
         def check(problems: Diagnostics, units=units) -> None:
-            check_terms(units, terms, problems, memo)
+            check_terms(units, terms, problems, memo, glossary)
             check_numbers(units, problems, memo)
         if version is None:
             check(diags)
