@@ -39,10 +39,11 @@ class Pending:
     `results()` waits for them; leaving the `with` block stops the workers either way.
     Below `threshold` items, or without fork, they are computed here when `results()` asks."""
 
-    def __init__(self, func, context, items: list, threshold: int = PARALLEL_THRESHOLD):
+    def __init__(self, func, context, items: list, threshold: int | None = None):
         self.func, self.context, self.items = func, context, items
         self.pool = self.futures = None
         workers = worker_count()
+        threshold = PARALLEL_THRESHOLD if threshold is None else threshold
         if workers > 1 and len(items) >= threshold and "fork" in multiprocessing.get_all_start_methods():
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_init, initargs=(context,))
