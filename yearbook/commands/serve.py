@@ -253,6 +253,7 @@ class SourceWatcher(Watcher):
     def __init__(self):
         super().__init__()
         self._pending: set = set()
+        self._born: set = set()   # paths of the burst whose first event made them
         self._lock = threading.Lock()
         self._observer = None
         self._loop: IOLoop | None = None
@@ -288,11 +289,13 @@ class SourceWatcher(Watcher):
         if self._observer is not None:
             self._observer.stop()
 
-    def saw(self, path: str) -> None:
-        """From watchdog's thread: a watched file or folder changed."""
+    def saw(self, path: str, created: bool = False) -> None:
+        """From watchdog's thread: a watched file or folder changed (`created`: it was made)."""
         if ignored(path) or not self._watched(path):
             return
         with self._lock:
+            if created and path not in self._pending:
+                self._born.add(path)
             self._pending.add(path)
         self._loop.add_callback(self._settle)
 
@@ -312,7 +315,11 @@ class SourceWatcher(Watcher):
     def _fire(self) -> None:
         self._timer = None
         with self._lock:
-            pending, self._pending = sorted(self._pending), set()
+            pending, born, self._pending, self._born = self._pending, self._born, set(), set()
+        # A file made and removed within the burst changed nothing: the file vim makes to test the
+        # folder (4913), the temporary file sed -i or an editor writes and renames over the page.
+        # Taken for a change, it would render every page (it is not a page source).
+        pending = sorted(path for path in pending if path not in born or os.path.lexists(path))
         if not pending:
             return
         callbacks = []  # bound methods are equal, not identical: compare with ==
@@ -335,7 +342,7 @@ class _Events(FileSystemEventHandler):
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
             if path:
-                self.watcher.saw(os.fsdecode(path))
+                self.watcher.saw(os.fsdecode(path), created=event.event_type == "created" and path == event.src_path)
 
 
 class DevSite:
