@@ -485,7 +485,7 @@ LAYOUTS["_partials/volume-data.html"] = """{{ $v := . }}
 {{ $n := 0 }}{{ $tables := slice }}{{ $figures := slice }}{{ $authored := slice $v }}
 {{ range $i, $p := $order }}
   {{ $s.SetInMap "pos" $p.Path $i }}
-  {{ if ne $prev.Path $v.Path }}{{ $s.SetInMap "prev" $p.Path $prev }}{{ end }}
+  {{ $s.SetInMap "prev" $p.Path $prev }}
   {{ $s.SetInMap "next" $prev.Path $p }}
   {{ $prev = $p }}
   {{ if not $p.Params.generated }}{{ $authored = $authored | append $p }}{{ end }}
@@ -647,7 +647,7 @@ LAYOUTS["_shortcodes/photo.html"] = """{{ $id := .Get 0 }}
 {{ $f := index (where .Page.Params.figures "id" $id) 0 }}
 {{ $number := 0 }}{{ with partial "volume-of.html" .Page }}{{ $number = index (partialCached "volume-data.html" . .Path).fig (printf "%s#%s" $.Page.Path $id) }}{{ end }}
 <figure class="photo{{ if not $f.image }} caption-only{{ end }}">
-{{ with $f.image }}<img src="{{ . }}" alt="{{ $f.caption }}" loading="lazy">{{ else }}<div class="no-image" aria-hidden="true">{{ T "no_image" }}</div>{{ end }}  <figcaption><h3 class="caption-heading" id="{{ $id }}">{{ with $number }}<span class="number">{{ T "figure_label" }}{{ . }}</span> {{ end }}{{ $f.caption }}</h3>{{ with $f.credit }} <span class="credit">{{ with .department }}{{ with index (partialCached "departments.html" site) . }}{{ T "photo_by" }} {{ with .url }}<a href="{{ . }}">{{ end }}{{ .name }}{{ if .url }}</a>{{ end }}{{ end }}{{ else }}{{ .as_printed }}{{ end }}</span>{{ end }}</figcaption>
+{{ with $f.image }}<img src="{{ . }}" alt="{{ $f.caption }}" loading="lazy">{{ else }}<div class="no-image" aria-hidden="true">{{ T "no_image" }}</div>{{ end }}  <figcaption><h3 class="caption-heading" id="{{ $id }}">{{ with $number }}<span class="number">{{ T "figure_label" }}{{ . }}</span> {{ end }}{{ $f.caption }}</h3>{{ with $f.credit }} <span class="credit">{{ with .department }}{{ with index (partialCached "departments.html" site) . }}{{ T "photo_by" }}{{ with .url }}<a href="{{ . }}">{{ end }}{{ .name }}{{ if .url }}</a>{{ end }}{{ end }}{{ else }}{{ .as_printed }}{{ end }}</span>{{ end }}</figcaption>
 </figure>"""
 
 # Entries are the level-2 headings: 【title】 with an anchor; an attribution ending at the entry

@@ -180,14 +180,14 @@ class Renderer:
         return Markup(html.replace(mark, mark + ' aria-current="page"', 1))
 
     def neighbour(self, page: Page, step: int) -> dict | None:
-        """Previous or next page in reading order, within the same volume."""
+        """Previous or next page in reading order, within the same volume: the volume page
+        (its contents) leads to the first part, and the first part back to it."""
         order = self.site.order
         if not page.node.volume:
             return None
         index = self.position[page.node.key]
         other = index + step
-        if 0 <= other < len(order) and self.site.nodes[order[other]].volume == page.node.volume \
-                and self.site.nodes[order[other]].type != "volume":
+        if 0 <= other < len(order) and self.site.nodes[order[other]].volume == page.node.volume:
             return self.link(order[other], page.lang)
         return None
 
