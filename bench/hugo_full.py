@@ -91,6 +91,7 @@ LAYOUTS["baseof.html"] = """{{- $v := .FirstSection -}}{{- if or (not $v) $v.IsH
   <a class="brand" href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a>
   {{ with $v }}{{ partial "year-switch.html" (dict "page" $ "volume" .) }}{{ end }}
   {{ with site.GetPage "/departments" }}<nav class="site-links" aria-label="{{ T "site_links" }}"><a href="{{ .RelPermalink }}"{{ if eq .RelPermalink $.RelPermalink }} aria-current="page"{{ end }}>{{ .Title }}</a></nav>{{ end }}
+  {{ if site.GetPage "/search" }}
   <form class="search-box" action="/{{ site.Language.Lang }}/search/" method="get" role="search" data-tokens="bigram"
         data-loading="{{ T "search_loading" }}" data-results="{{ T "search_results" }}" data-results_about="{{ T "search_results_about" }}"
         data-none="{{ T "search_none" }}" data-all="{{ T "search_all_results" }}">
@@ -98,6 +99,7 @@ LAYOUTS["baseof.html"] = """{{- $v := .FirstSection -}}{{- if or (not $v) $v.IsH
     <input id="search-box-input" name="q" type="search" placeholder="{{ T "search_placeholder" }}">
     <button type="submit">{{ T "search" }}</button>
   </form>
+  {{ end }}
   <button class="theme-toggle" type="button" hidden data-dark="{{ T "theme_dark" }}" data-light="{{ T "theme_light" }}">{{ T "theme_dark" }}</button>
   <nav class="languages" aria-label="{{ T "language" }}">
   {{ range .AllTranslations }}{{ if eq .Language.Lang $.Language.Lang }}<span aria-current="true" lang="{{ .Language.Locale }}">{{ .Language.Label }}</span>{{ else }}<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Locale }}" lang="{{ .Language.Locale }}" data-lang-switch>{{ .Language.Label }}</a>{{ end }}{{ end }}
@@ -430,11 +432,13 @@ LAYOUTS["404.html"] = """<!doctype html>
   <section lang="{{ site.Language.Locale }}" data-prefix="{{ site.Language.Lang }}">
     <div class="masthead">
       <a class="brand" href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a>
+      {{ if site.GetPage "/search" }}
       <form class="search-box" action="/{{ site.Language.Lang }}/search/" method="get" role="search">
         <label for="search-404-{{ site.Language.Lang }}" class="visually-hidden">{{ T "search" }}</label>
         <input id="search-404-{{ site.Language.Lang }}" name="q" type="search" placeholder="{{ T "search_placeholder" }}">
         <button type="submit">{{ T "search" }}</button>
       </form>
+      {{ end }}
     </div>
     <div class="not-found-text">
       <h1>{{ T "not_found_title" }}</h1>
@@ -744,7 +748,8 @@ def full_site(ours: Path, target: Path) -> Path:
                 stub.format(title=strings["chronology_title"], layout="chronology", weight=100_002), encoding="utf-8")
     (content / "departments").mkdir(exist_ok=True)
     (content / "departments" / "_index.zh.md").write_text(f"---\ntitle: {strings['departments_title']}\n---\n", encoding="utf-8")
-    (content / "search.zh.md").write_text(f"---\ntitle: {strings['search_title']}\nlayout: search\n---\n", encoding="utf-8")
+    if yaml.safe_load((ours / "config.yaml").read_text(encoding="utf-8")).get("search", True):   # as ours: no search page, no box
+        (content / "search.zh.md").write_text(f"---\ntitle: {strings['search_title']}\nlayout: search\n---\n", encoding="utf-8")
     (target / "data").mkdir()
     shutil.copyfile(source / "_data" / "departments.yaml", target / "data" / "departments.yaml")
     (target / "data" / "pinyin.json").write_text(json.dumps(pinyin_table(), ensure_ascii=False), encoding="utf-8")

@@ -37,7 +37,10 @@ makes, with the same information, the way a Hugo user would write it.
 - Departments: a taxonomy from front matter `departments`, names and kinds from data/; the
   directory by kind with each body's count; a body's page lists the pages about it with their
   entries and the figures credited to it, by volume when there are several.
-- The search page (form and filter counts), the home page (volumes and their parts), the 404 page.
+- The search page (form and filter counts) and the header's search box, when the site has
+  search (bench.py's archive says `search: false`: neither side makes them, as ours does not
+  since search: false means a site without search); the home page (volumes and their parts),
+  the 404 page.
 
 What still differs (--compare on 1000 pages, one volume, and on small archives of 2 and 3
 volumes: all other pages are the same apart from whitespace and escaping):

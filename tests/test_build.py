@@ -24,6 +24,25 @@ def test_build_writes_every_page_in_every_language_with_lang(site, run):
     assert '<a href="/zh/2022/gov/data/#data-01">数据</a>' in zh
 
 
+def test_a_site_without_search_has_no_search_page_and_no_search_box(site, run):
+    """`search: false`: no index is built, so no page offers a search that cannot work."""
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("search: true", "search: false"), encoding="utf-8")
+    code, out, _ = run(site, "build")
+    assert code == 0 and "pages zh 16, en 16;" in out   # one page fewer in each language
+    assert not (site / "public/zh/search").exists() and not (site / "public/pagefind").exists()
+    pages = [path for path in (site / "public").rglob("*.html")]
+    assert len(pages) > 30
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert 'role="search"' not in html and "/search/" not in html, path
+    assert "search/" not in (site / "public/offline.json").read_text(encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("search: false", "search: true"), encoding="utf-8")
+    run(site, "build", "--no-search")
+    assert 'role="search"' in (site / "public/zh/2022/gov/meetings/index.html").read_text(encoding="utf-8")
+    assert 'role="search"' in (site / "public/404.html").read_text(encoding="utf-8")
+
+
 def test_untranslated_page_shows_source_text_out_of_search(site, run):
     run(site, "build", "--no-search")
     html = (site / "public/en/2022/gov/data/index.html").read_text(encoding="utf-8")

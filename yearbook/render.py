@@ -124,6 +124,7 @@ class Renderer:
             "body": Markup(self.body(page)),
             "indexed": self.indexed(page),
             "filter_options": filter_options(site, lang, self.strings[lang]) if page.type == "search" else {},
+            "has_search": ("search", lang) in site.pages,   # the header's search box leads there
             "search_tokens": "bigram" if is_cjk_language(site.config.language(lang).code) else "",
             "dept": lambda dept_id: self.department(dept_id, lang),
             # reader aids (web conventions, volume contents, year switch)

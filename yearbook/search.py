@@ -210,8 +210,9 @@ def filter_options(site, lang: str, strings: dict) -> dict:
 
 
 def add_search_pages(site, strings: dict, diags: Diagnostics) -> None:
-    """The search page of every language, /LANG/search/, as a page of the site."""
-    if generated_key_clash(site, "search", t("content.generated-search-page"), diags):
+    """The search page of every language, /LANG/search/, as a page of the site; none when the
+    site has no search (`search: false`: no index would be built for it)."""
+    if not site.config.search or generated_key_clash(site, "search", t("content.generated-search-page"), diags):
         return
     add_generated_page(site, "search", "search", "", {lang: strings[lang]["search_title"] for lang in site.config.language_keys},
                        order=10**6, in_tree=False)

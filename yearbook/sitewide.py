@@ -41,7 +41,8 @@ def write_sitewide(site: Site, strings: dict, env: jinja2.Environment, staging: 
     volumes = {lang.key: [page_link(site, v.key, lang.key) for v in site.volumes()] for lang in config.languages}
     (staging / "404.html").write_text(env.get_template("404.html").render(
         languages=config.languages, titles=[config.title[lang.key] for lang in config.languages],
-        strings=strings, root=config.base_path, volumes=volumes), encoding="utf-8")
+        strings=strings, root=config.base_path, volumes=volumes,
+        has_search=any(("search", lang.key) in site.pages for lang in config.languages)), encoding="utf-8")
     (staging / "sitemap.xml").write_text(sitemap(site), encoding="utf-8")
     for lang in config.languages:
         (staging / lang.prefix).mkdir(parents=True, exist_ok=True)   # (serve may render no page of that language)
