@@ -453,9 +453,30 @@ def test_on_an_archive_the_open_page_comes_first_and_the_preview_answers_during_
     assert tree_bytes(site / "public") == tree_bytes(built)
 
 
+def changes_seen(folder: Path, save) -> list:
+    """What serve's watcher reports for `folder` after `save()` runs: its one callback's list."""
+    import asyncio
+    from yearbook.commands import serve as serve_module
+    watcher = serve_module.SourceWatcher()
+
+    async def save_and_wait() -> list:
+        saved = asyncio.get_running_loop().create_future()
+        watcher.watch(str(folder), lambda changed: saved.done() or saved.set_result(changed))
+        watcher.start(None)
+        await asyncio.sleep(0.5)
+        save()
+        return await asyncio.wait_for(saved, 10)
+
+    seen = []   # in a thread of its own: the browser tests leave an event loop running in this one
+    running = threading.Thread(target=lambda: seen.extend(asyncio.run(save_and_wait())))
+    running.start()
+    running.join(20)
+    watcher.stop()
+    return seen
+
+
 def test_saves_are_seen_by_polling_where_the_system_cannot_tell(tmp_path, monkeypatch, capsys):
     """inotify can run out of watches (fs.inotify.max_user_watches): serve then looks at the files."""
-    import asyncio
     from yearbook.commands import serve as serve_module
 
     class NoWatches(serve_module.Observer):
@@ -465,21 +486,7 @@ def test_saves_are_seen_by_polling_where_the_system_cannot_tell(tmp_path, monkey
     monkeypatch.setattr(serve_module, "Observer", NoWatches)
     folder = tmp_path / "content"
     folder.mkdir()
-    watcher = serve_module.SourceWatcher()
-
-    async def save_and_wait() -> list:
-        saved = asyncio.get_running_loop().create_future()
-        watcher.watch(str(folder), lambda changed: saved.done() or saved.set_result(changed))
-        watcher.start(None)
-        await asyncio.sleep(0.5)
-        (folder / "page.zh.md").write_text("saved", encoding="utf-8")
-        return await asyncio.wait_for(saved, 10)
-
-    seen = []   # in a thread of its own: the browser tests leave an event loop running in this one
-    running = threading.Thread(target=lambda: seen.extend(asyncio.run(save_and_wait())))
-    running.start()
-    running.join(20)
-    watcher.stop()
+    seen = changes_seen(folder, lambda: (folder / "page.zh.md").write_text("saved", encoding="utf-8"))
     assert seen == [str(folder / "page.zh.md")]
     assert "inotify watch limit reached" in capsys.readouterr().err
 
@@ -488,32 +495,16 @@ def test_a_file_made_and_removed_within_a_save_is_not_a_change(tmp_path):
     """vim tests a folder by making and removing a file named 4913; sed -i and some editors write
     a temporary file and rename it over the page. Only the page changed: taken for a change,
     such a file (not a page source) made serve render every page of the site."""
-    import asyncio
-    import os
-    from yearbook.commands import serve as serve_module
-
     folder = tmp_path / "content"
     folder.mkdir()
     page = folder / "page.zh.md"
     page.write_text("before", encoding="utf-8")
-    watcher = serve_module.SourceWatcher()
 
-    async def save_and_wait() -> list:
-        saved = asyncio.get_running_loop().create_future()
-        watcher.watch(str(folder), lambda changed: saved.done() or saved.set_result(changed))
-        watcher.start(None)
-        await asyncio.sleep(0.5)
+    def save() -> None:
         probe = folder / "4913"                      # vim's probe
         probe.write_text("", encoding="utf-8")
         probe.unlink()
         temporary = folder / "sedAbC123"             # sed -i: a temporary file renamed over the page
         temporary.write_text("after", encoding="utf-8")
         os.replace(temporary, page)
-        return await asyncio.wait_for(saved, 10)
-
-    seen = []   # in a thread of its own: the browser tests leave an event loop running in this one
-    running = threading.Thread(target=lambda: seen.extend(asyncio.run(save_and_wait())))
-    running.start()
-    running.join(20)
-    watcher.stop()
-    assert seen == [str(page)]
+    assert changes_seen(folder, save) == [str(page)]
