@@ -24,6 +24,7 @@ How search works (static/search.js is the other half of each contract here):
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -68,8 +69,12 @@ def search_tokens(text: str, numbers_only: bool = False) -> list[str]:
     return [letters[a] + letters[b] for a, b in _pairs(text, numbers_only)]
 
 
+# A render worker counts a page's pairs (word_count), then writes them (shadow_page): once.
+# (Callers pass numbers_only positionally: the cache keys f(x) and f(x, False) apart.)
+@functools.lru_cache(maxsize=2)
 def _pairs(text: str, numbers_only: bool = False) -> dict:
-    """The distinct character pairs of the runs of `text` (with `numbers_only`, of the runs with a digit)."""
+    """The distinct character pairs of the runs of `text` (with `numbers_only`, of the runs with
+    a digit). Shared between calls: not to be changed."""
     folded = unicodedata.normalize("NFKC", text).lower()
     pairs: dict = {}
     for run in RUN_SPLIT.split(folded):
@@ -154,7 +159,7 @@ def word_count(record: dict) -> int:
     """About how many distinct words Pagefind finds in a record: its memory grows with them
     (search_index.py plans its runs by the "words" each record carries)."""
     text = record_text(record)
-    return len(_pairs(text)) if is_cjk_language(record["lang"]) else len(set(text.lower().split()))
+    return len(_pairs(text, False)) if is_cjk_language(record["lang"]) else len(set(text.lower().split()))
 
 
 def shadow_page(record: dict) -> tuple[str, str]:
