@@ -169,7 +169,7 @@ def _name_pattern(names) -> str:
 def printed_name(dept: Department, printed: str) -> str:
     """The form of `dept`'s name found in the printed text (longest first, line-break spaces
     dropped); "" when none is."""
-    match = re.search(_name_pattern(_names(dept)), printed) if printed else None
+    match = _names_regex(tuple(_names(dept))).search(printed) if printed else None
     return _squeeze(match.group(0)) if match else ""
 
 
