@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -64,13 +65,19 @@ def test_leaving_the_block_early_drops_the_jobs_not_started(tmp_path):
 
 def test_a_build_spread_over_workers_writes_and_reports_what_one_process_does(tmp_path, monkeypatch, capsys):
     """Every batch on the workers (sources, Markdown while the site is assembled, the volumes'
-    indexes while references are checked, pages), against the whole build in this process:
-    the same files, byte for byte, and the same problems (a Markdown warning and a front matter
-    warning, found in the workers)."""
+    indexes and the translations' checks while references are checked, pages), against the
+    whole build in this process: the same files, byte for byte, and the same problems (a
+    Markdown warning and a translation's figure, found in the workers)."""
     site = make_archive(tmp_path / "site", 2)
     page = site / "content/2021/gov/meetings.zh.md"
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace("\n---\n", "\n---\n\n# 一级标题\n", 1), encoding="utf-8")
+    english = site / "content/2021/gov/meetings.en.md"   # a figure the source does not have
+    text = english.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    prose = next(i for i, line in enumerate(lines) if i > 5 and line[:1].isalpha() and re.search(r"\d", line))
+    lines[prose] = re.sub(r"\d+", lambda m: str(int(m.group(0)) + 1), lines[prose], count=1)
+    english.write_text("\n".join(lines), encoding="utf-8")
     monkeypatch.chdir(site)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     assert main(["build", "--no-search", "--fresh", "--quiet", "--output", str(tmp_path / "spread")]) == 0
@@ -79,6 +86,7 @@ def test_a_build_spread_over_workers_writes_and_reports_what_one_process_does(tm
     assert main(["build", "--no-search", "--fresh", "--quiet", "--output", str(tmp_path / "alone")]) == 0
     alone = capsys.readouterr().err
     assert "content/2021/gov/meetings.zh.md" in spread and "level-1 heading" in spread
+    assert "content/2021/gov/meetings.en.md" in spread and "figure" in spread
     assert spread == alone
     assert tree_bytes(tmp_path / "spread") == tree_bytes(tmp_path / "alone")
     assert gc.isenabled(), "the collector paused for the build is on again after it"

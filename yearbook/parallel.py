@@ -50,12 +50,12 @@ class Pending:
             self.futures = [self.pool.submit(_run_chunk, func, chunk) for chunk in _chunks(items, workers)]
 
     def results(self) -> list:
-        if self.pool is None:
-            return [self.func(self.context, item) for item in self.items]
-        results = []
-        for future in self.futures:
-            results.extend(future.result())
-        return results
+        if getattr(self, "_results", None) is None:
+            if self.pool is None:
+                self._results = [self.func(self.context, item) for item in self.items]
+            else:
+                self._results = [result for future in self.futures for result in future.result()]
+        return self._results
 
     def __enter__(self) -> "Pending":
         return self

@@ -134,12 +134,13 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
             registry_version, _file_version(config.content_dir / PEOPLE_FILE, memo), repr(sorted(site.glossary.items()))))
     # Each volume's subject index and chronology (the glossary gives tags their English form) are
     # made on the other cores while the references and translations are checked here.
-    with indexes.computing(site, diags, terms, memo) as volume_indexes:
+    # The translations' glossary and figures, likewise.
+    with indexes.computing(site, diags, terms, memo) as volume_indexes, \
+            checking_translations(site, terms, diags, memo) as translations_checked:
         with report.step("validate"):
             validate_references(site, results, diags, memo)
-            for lang in config.language_keys[1:]:
-                check_translation(site, lang, terms, diags, memo)
             output.check_output_dir(config, diags)
+            translations_checked()
         report.stop_on_errors()
         with report.step("generate"):
             # Pages the build makes from what was written; each module adds its own.
@@ -152,18 +153,54 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
     return config, site, strings
 
 
-def check_translation(site: Site, lang: str, terms: list, diags: Diagnostics, memo: Memo) -> None:
-    """The glossary and figures of `lang`'s text, unit by unit; with a memo (serve), a page whose
-    two files did not change gives the problems it gave last time."""
+@contextmanager
+def checking_translations(site: Site, terms: list, diags: Diagnostics, memo: Memo = NO_MEMO):
+    """Check the glossary and figures of every translation, unit by unit (translated_units), on
+    the other cores while the caller goes on; yields a function that waits for them and reports
+    what they found. With a memo (serve), a page whose two files did not change gives the
+    problems it gave last time."""
     glossary = glossary_version(terms)
-    for version, units in translated_units(site, lang, memo):
-        def check(problems: Diagnostics, units=units) -> None:
-            check_terms(units, terms, problems, memo, glossary)
-            check_numbers(units, problems, memo)
-        if version is None:
-            check(diags)
-        else:
-            memo.get("translation-checks", (version, glossary), check, diags)
+    keyed, unkeyed = {}, []   # (version, glossary) → units; units of task cells and table rows
+    for lang in site.config.language_keys[1:]:
+        for version, units in translated_units(site, lang, memo):
+            if version is None:
+                if units:   # (every page has a group of task cells; most are empty)
+                    unkeyed.append(units)
+            else:
+                keyed[(version, glossary)] = units
+    started = []
+
+    def start(todo: list):   # one batch for both kinds; the memo sees the keyed part
+        started.append(workers.enter_context(Pending(_check_units_job, (terms, glossary, memo),
+                                                     [keyed[key] for key in todo] + unkeyed)))
+        return _First(started[0], len(todo))
+    with ExitStack() as workers:
+        finish = memo.start_many("translation-checks", list(keyed), start, diags)
+
+        def report() -> None:
+            finish()
+            for _, problems in started[0].results()[len(started[0].results()) - len(unkeyed):]:
+                diags.extend(list(problems))
+        yield report
+
+
+def _check_units_job(context: tuple, units: list) -> tuple:
+    """Worker: (None, problems) of one group of translated units."""
+    terms, glossary, memo = context
+    problems = Diagnostics()
+    check_terms(units, terms, problems, memo, glossary)
+    check_numbers(units, problems, memo)
+    return None, problems.items
+
+
+class _First:
+    """The first `count` results of a Pending (what Memo.start_many asked for)."""
+
+    def __init__(self, pending: Pending, count: int):
+        self.pending, self.count = pending, count
+
+    def results(self) -> list:
+        return self.pending.results()[:self.count]
 
 
 def _file_version(path: Path, memo: Memo) -> tuple:
