@@ -132,9 +132,8 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         # from the registry, people.yaml and the glossary (collective units take its forms).
         load_task_rows(site, diags, memo, checked_against=(
             registry_version, _file_version(config.content_dir / PEOPLE_FILE, memo), repr(sorted(site.glossary.items()))))
-    # Each volume's subject index and chronology (the glossary gives tags their English form) are
-    # made on the other cores while the references and translations are checked here.
-    # The translations' glossary and figures, likewise.
+    # On the other cores while references are checked here: each volume's subject index and
+    # chronology (the glossary gives tags their English form), and the translations' checks.
     with indexes.computing(site, diags, terms, memo) as volume_indexes, \
             checking_translations(site, terms, diags, memo) as translations_checked:
         with report.step("validate"):
@@ -177,11 +176,11 @@ def checking_translations(site: Site, terms: list, diags: Diagnostics, memo: Mem
     with ExitStack() as workers:
         finish = memo.start_many("translation-checks", list(keyed), start, diags)
 
-        def report() -> None:
-            finish()
+        def wait_and_report() -> None:
+            finish()   # the pages' problems (replayed from the memo, or found now)
             for _, problems in started[0].results()[len(started[0].results()) - len(unkeyed):]:
                 diags.extend(list(problems))
-        yield report
+        yield wait_and_report
 
 
 def _check_units_job(context: tuple, units: list) -> tuple:
