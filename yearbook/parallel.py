@@ -41,7 +41,7 @@ class Pending:
 
     def __init__(self, func, context, items: list, threshold: int | None = None):
         self.func, self.context, self.items = func, context, items
-        self.pool = self.futures = None
+        self.pool = self.futures = self._results = None
         workers = worker_count()
         threshold = PARALLEL_THRESHOLD if threshold is None else threshold
         if workers > 1 and len(items) >= threshold and "fork" in multiprocessing.get_all_start_methods():
@@ -50,7 +50,7 @@ class Pending:
             self.futures = [self.pool.submit(_run_chunk, func, chunk) for chunk in _chunks(items, workers)]
 
     def results(self) -> list:
-        if getattr(self, "_results", None) is None:
+        if self._results is None:   # (asked once or more: computed once)
             if self.pool is None:
                 self._results = [self.func(self.context, item) for item in self.items]
             else:
