@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -90,3 +91,18 @@ def test_a_build_spread_over_workers_writes_and_reports_what_one_process_does(tm
     assert spread == alone
     assert tree_bytes(tmp_path / "spread") == tree_bytes(tmp_path / "alone")
     assert gc.isenabled(), "the collector paused for the build is on again after it"
+
+
+def _interrupted(_, item):
+    os.kill(os.getpid(), signal.SIGINT)   # what Ctrl+C does to every process of the terminal's group
+    return item
+
+
+def test_ctrl_c_stops_the_build_not_each_worker_with_a_traceback():
+    """The main process decides what Ctrl+C means (build and serve stop cleanly); the workers go
+    on with their chunk instead of each raising KeyboardInterrupt and printing its traceback."""
+    try:
+        with parallel.Pending(_interrupted, None, list(range(8)), threshold=1) as pending:
+            assert pending.results() == list(range(8))
+    except KeyboardInterrupt:   # (caught: it would stop the whole test run)
+        pytest.fail("a worker raised KeyboardInterrupt")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 
 # Below this many items, starting processes costs more than it saves.
@@ -19,6 +20,11 @@ _context = None  # set in each worker by _init; the parent never reads it
 def _init(context) -> None:
     global _context
     _context = context
+    # Ctrl+C reaches every process of the terminal's group: the main process stops the build
+    # (it stops the pool); a worker would only print a traceback of its own. SIGTERM ends a
+    # worker quietly (serve's handler, inherited, would raise KeyboardInterrupt in it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What the worker inherited stays out of the cyclic collector's sight: a worker making many
     # objects (pypinyin's dictionary, a page's HTML) would otherwise walk the whole inherited site
     # at each full collection, and writing to every object's header copies its memory page.
