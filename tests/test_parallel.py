@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -98,11 +99,49 @@ def _interrupted(_, item):
     return item
 
 
-def test_ctrl_c_stops_the_build_not_each_worker_with_a_traceback():
-    """The main process decides what Ctrl+C means (build and serve stop cleanly); the workers go
-    on with their chunk instead of each raising KeyboardInterrupt and printing its traceback."""
+def test_ctrl_c_ends_a_worker_quietly(capfd):
+    """Ctrl+C reaches the workers too: each ends at once, without printing a KeyboardInterrupt
+    traceback of its own (the main process says what stopping means)."""
+    from concurrent.futures.process import BrokenProcessPool
     try:
-        with parallel.Pending(_interrupted, None, list(range(8)), threshold=1) as pending:
-            assert pending.results() == list(range(8))
+        with pytest.raises(BrokenProcessPool):
+            with parallel.Pending(_interrupted, None, list(range(8)), threshold=1) as pending:
+                pending.results()
     except KeyboardInterrupt:   # (caught: it would stop the whole test run)
-        pytest.fail("a worker raised KeyboardInterrupt")
+        pytest.fail("a worker's KeyboardInterrupt reached this process")
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _wait_for_parent(_, item):
+    time.sleep(60)
+
+
+def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path):
+    """serve stopped by its pid in the middle of a rebuild: its workers do not stay behind."""
+    script = tmp_path / "starter.py"
+    script.write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from yearbook import parallel\n"
+        "from test_parallel import _wait_for_parent\n"
+        "pending = parallel.Pending(_wait_for_parent, None, list(range(4)), threshold=1)\n"
+        "time.sleep(1)\n"
+        "print(' '.join(str(pid) for pid in pending.pool._processes), flush=True)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    starter = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in starter.stdout.readline().split()]
+    assert workers
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().split()[2] != "Z"   # a zombie has ended (its parent is gone)
+    except FileNotFoundError:
+        return False

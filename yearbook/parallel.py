@@ -5,6 +5,7 @@ pickling; only the items (small) go out and the results come back.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -20,11 +21,27 @@ _context = None  # set in each worker by _init; the parent never reads it
 def _init(context) -> None:
     global _context
     _context = context
-    # Ctrl+C reaches every process of the terminal's group: the main process stops the build
-    # (it stops the pool); a worker would only print a traceback of its own. SIGTERM ends a
-    # worker quietly (serve's handler, inherited, would raise KeyboardInterrupt in it).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl+C reaches every process of the terminal's group: the main process stops the build;
+    # a worker ends at once, without a KeyboardInterrupt traceback of its own. SIGTERM ends it
+    # quietly too (serve's handler, inherited, would raise KeyboardInterrupt in it), and is sent
+    # to it when the process that started it ends (stopped by its pid, or killed), which would
+    # otherwise leave it waiting for work forever.
+    signal.signal(signal.SIGINT, _end_quietly)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
+
+
+def _end_quietly(*_) -> None:
+    os._exit(128 + signal.SIGINT)
+
+
+def _end_with_parent() -> None:
+    """SIGTERM to this process when the thread that started it ends (Linux's PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: the pool's own shutdown has to do
+        pass
     # What the worker inherited stays out of the cyclic collector's sight: a worker making many
     # objects (pypinyin's dictionary, a page's HTML) would otherwise walk the whole inherited site
     # at each full collection, and writing to every object's header copies its memory page.
