@@ -56,13 +56,9 @@ class BuildReport:
 
     @contextmanager
     def step(self, name: str):
-        """Time a step; a step entered twice (validate, around the indexes started between) adds up."""
         start = time.perf_counter()
         yield
-        seconds = time.perf_counter() - start
-        if self.timings and self.timings[-1][0] == name:
-            seconds += self.timings.pop()[1]
-        self.timings.append((name, seconds))
+        self.timings.append((name, time.perf_counter() - start))
 
     def stop_on_errors(self) -> None:
         if self.diagnostics.errors:
@@ -123,7 +119,7 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         report.stop_on_errors()
         with report.step("markdown"):
             results = markdown_results()
-    with report.step("validate"):
+    with report.step("validate"), ExitStack() as beside:
         attach_markdown(site, results, diags)
         strings = load_strings(site, diags)
         terms = load_glossary(site, diags)
@@ -132,22 +128,22 @@ def validate(config_path: Path, report: BuildReport, output_dir: Path | None = N
         # from the registry, people.yaml and the glossary (collective units take its forms).
         load_task_rows(site, diags, memo, checked_against=(
             registry_version, _file_version(config.content_dir / PEOPLE_FILE, memo), repr(sorted(site.glossary.items()))))
-    # On the other cores while references are checked here: each volume's subject index and
-    # chronology (the glossary gives tags their English form), and the translations' checks.
-    with indexes.computing(site, diags, terms, memo) as volume_indexes, \
-            checking_translations(site, terms, diags, memo) as translations_checked:
-        with report.step("validate"):
-            validate_references(site, results, diags, memo)
-            output.check_output_dir(config, diags)
-            translations_checked()
-        report.stop_on_errors()
-        with report.step("generate"):
-            # Pages the build makes from what was written; each module adds its own.
-            search.add_search_pages(site, strings, diags)
-            departments.add_department_pages(site, strings, diags)
-            indexes.add_index_pages(site, strings, diags, volume_indexes())
-            add_guide_pages(site, strings, diags)
-            reading_order(site)
+        # On the other cores while references are checked here: each volume's subject index and
+        # chronology (the glossary gives tags their English form), and the translations' checks.
+        volume_indexes = beside.enter_context(indexes.computing(site, diags, terms, memo))
+        translations_checked = beside.enter_context(checking_translations(site, terms, diags, memo))
+        validate_references(site, results, diags, memo)
+        output.check_output_dir(config, diags)
+        translations_checked()
+        made = None if diags.errors else volume_indexes()   # (with errors the build stops here)
+    report.stop_on_errors()
+    with report.step("generate"):
+        # Pages the build makes from what was written; each module adds its own.
+        search.add_search_pages(site, strings, diags)
+        departments.add_department_pages(site, strings, diags)
+        indexes.add_index_pages(site, strings, diags, made)
+        add_guide_pages(site, strings, diags)
+        reading_order(site)
     report.stop_on_errors()
     return config, site, strings
 
