@@ -66,8 +66,9 @@ def write_downloads(config: Config, site_dir: Path, strings: dict, diags: Diagno
         others = tuple(v for v in config.volumes if v != volume)
         version = edition_version(config, strings, name, others, digests)
         target = site_dir / DOWNLOADS / f"{name}.zip"
-        if previous is not None and zip_comment(previous / DOWNLOADS / f"{name}.zip") == version:
-            output.link_or_copy(previous / DOWNLOADS / f"{name}.zip", target)
+        kept = previous / DOWNLOADS / target.name if previous is not None else None
+        if kept is not None and zip_comment(kept) == version:
+            output.link_or_copy(kept, target)
         else:
             records = search_records(site_dir, config, diags) if records is None else records
             entries = edition_files(site_dir, config, strings, version, diags, others, files, records, pages)

@@ -29,6 +29,10 @@ def _init(context) -> None:
     signal.signal(signal.SIGINT, _end_quietly)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with_parent()
+    # What the worker inherited stays out of the cyclic collector's sight: a worker making many
+    # objects (pypinyin's dictionary, a page's HTML) would otherwise walk the whole inherited site
+    # at each full collection, and writing to every object's header copies its memory page.
+    gc.freeze()
 
 
 def _end_quietly(*_) -> None:
@@ -42,10 +46,6 @@ def _end_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)   # 1: PR_SET_PDEATHSIG
     except (OSError, AttributeError):   # not Linux: the pool's own shutdown has to do
         pass
-    # What the worker inherited stays out of the cyclic collector's sight: a worker making many
-    # objects (pypinyin's dictionary, a page's HTML) would otherwise walk the whole inherited site
-    # at each full collection, and writing to every object's header copies its memory page.
-    gc.freeze()
 
 
 def _run_chunk(func, chunk):
@@ -66,10 +66,8 @@ class Pending:
         self.func, self.context, self.items = func, context, items
         self.pool = self.futures = self._results = None
         workers = worker_count()
-        threshold = PARALLEL_THRESHOLD if threshold is None else threshold
-        if workers > 1 and len(items) >= threshold and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_init, initargs=(context,))
+        if _spread(items, workers, PARALLEL_THRESHOLD if threshold is None else threshold):
+            self.pool = _pool(workers, context)
             self.futures = [self.pool.submit(_run_chunk, func, chunk) for chunk in _chunks(items, workers)]
 
     def results(self) -> list:
@@ -88,6 +86,17 @@ class Pending:
             self.pool.shutdown(wait=True, cancel_futures=True)   # the chunks not started are dropped
 
 
+def _spread(items: list, workers: int, threshold: int) -> bool:
+    """Whether `items` go to worker processes: enough of them, more than one core, and fork."""
+    return workers > 1 and len(items) >= threshold and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pool(workers: int, context) -> ProcessPoolExecutor:
+    """Forked workers that inherit `context` (see _init)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init, initargs=(context,))
+
+
 def _chunks(items: list, workers: int) -> list:
     # Many small chunks: the last ones to finish leave a core idle for less time (a subject
     # index page costs a hundred section pages), and each result comes back sooner.
@@ -99,7 +108,7 @@ def map_items(func, context, items: list, workers: int | None = None, progress=N
     """[func(context, item) for item in items], in order, spread over processes when it pays.
     `progress(done, total)`, if given, is called in this process as results come in."""
     workers = worker_count() if workers is None else workers
-    if workers <= 1 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if not _spread(items, workers, PARALLEL_THRESHOLD):
         if progress is None:
             return [func(context, item) for item in items]
         results = []
@@ -108,8 +117,7 @@ def map_items(func, context, items: list, workers: int | None = None, progress=N
             progress(len(results), len(items))
         return results
     chunks = _chunks(items, workers)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_init, initargs=(context,))
+    pool = _pool(workers, context)
     try:
         results = []
         for part in pool.map(_run_chunk, [func] * len(chunks), chunks):

@@ -163,18 +163,18 @@ def checking_translations(site: Site, terms: list, diags: Diagnostics, memo: Mem
                     unkeyed.append(units)
             else:
                 keyed[(version, glossary)] = units
-    started = []
+    batch = []   # [Pending]: the keyed groups the memo lacks, then the unkeyed ones
 
     def start(todo: list):   # one batch for both kinds; the memo sees the keyed part
-        started.append(workers.enter_context(Pending(_check_units_job, (terms, glossary, memo),
-                                                     [keyed[key] for key in todo] + unkeyed)))
-        return _First(started[0], len(todo))
+        batch.append(workers.enter_context(Pending(_check_units_job, (terms, glossary, memo),
+                                                   [keyed[key] for key in todo] + unkeyed)))
+        return _First(batch[0], len(todo))
     with ExitStack() as workers:
         finish = memo.start_many("translation-checks", list(keyed), start, diags)
 
         def wait_and_report() -> None:
             finish()   # the pages' problems (replayed from the memo, or found now)
-            for _, problems in started[0].results()[len(started[0].results()) - len(unkeyed):]:
+            for _, problems in batch[0].results()[len(batch[0].items) - len(unkeyed):]:
                 diags.extend(list(problems))
         yield wait_and_report
 

@@ -70,9 +70,9 @@ def search_tokens(text: str, numbers_only: bool = False) -> list[str]:
 
 
 # A render worker counts a page's pairs (word_count), then writes them (shadow_page): once.
-# (Callers pass numbers_only positionally: the cache keys f(x) and f(x, False) apart.)
+# (`numbers_only` has no default: the cache would key f(x) and f(x, False) apart.)
 @functools.lru_cache(maxsize=2)
-def _pairs(text: str, numbers_only: bool = False) -> dict:
+def _pairs(text: str, numbers_only: bool) -> dict:
     """The distinct character pairs of the runs of `text` (with `numbers_only`, of the runs with
     a digit). Shared between calls: not to be changed."""
     folded = unicodedata.normalize("NFKC", text).lower()

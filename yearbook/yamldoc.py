@@ -73,9 +73,6 @@ class YamlDoc:
             state["_packed"] = marshal.dumps((state.pop("value_marks"), state.pop("key_marks")))
         return state
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-
     def __getattr__(self, name: str):
         packed = self.__dict__.get("_packed")
         if name not in ("value_marks", "key_marks") or packed is None:
